@@ -1,0 +1,51 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "swift-augment",
+    products: [
+        .library(name: "Augment", targets: ["Augment"]),
+        .executable(name: "augment", targets: ["AugmentCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // libpng, found through pkg-config. Only the C shim below includes it.
+        .systemLibrary(
+            name: "CLibPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev"])]
+        ),
+        // Every setjmp around libpng lives here, so a libpng longjmp never crosses a Swift frame.
+        .target(name: "CPNGShim", dependencies: ["CLibPNG"]),
+        // OpenBLAS's cblas.h, found through pkg-config.
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        // zlib, for the tests' independent reference decoder only (the product decodes with libpng).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
+        .target(
+            name: "Augment",
+            dependencies: ["CPNGShim", "COpenBLAS"]
+        ),
+        .executableTarget(
+            name: "AugmentCLI",
+            dependencies: [
+                "Augment",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "AugmentTests",
+            dependencies: ["Augment", "AugmentCLI", "CZlib"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+import Augment
+print(PNG.libpngVersion)
