@@ -9,6 +9,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        // YAML pipeline files (`augment run --pipeline FILE.yaml`).
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // libpng, found through pkg-config. Only the C shim below includes it.
@@ -33,7 +35,7 @@ let package = Package(
         ),
         .target(
             name: "Augment",
-            dependencies: ["CPNGShim", "COpenBLAS"]
+            dependencies: ["CPNGShim", "COpenBLAS", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "AugmentCLI",
@@ -44,7 +46,9 @@ let package = Package(
         ),
         .testTarget(
             name: "AugmentTests",
-            dependencies: ["Augment", "AugmentCLI", "CZlib"]
+            dependencies: ["Augment", "AugmentCLI", "CZlib"],
+            // Read by path from the tests (reference images made by scripts/), not bundled.
+            exclude: ["Fixtures"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -70,6 +70,11 @@ int aug_png_read_header(aug_png_reader *reader, uint64_t max_pixels, aug_png_hea
         snprintf(reader->message, sizeof reader->message, "file is empty");
         return -1;
     }
+    /* A file shorter than the signature is "truncated" only if what it has is a PNG's start. */
+    if (reader->size < 8 && png_sig_cmp(reader->data, 0, reader->size) != 0) {
+        snprintf(reader->message, sizeof reader->message, "Not a PNG file");
+        return -1;
+    }
     if (setjmp(png_jmpbuf(png))) return -1;
 
     /* Our own pixel limit governs, not libpng's default of a million pixels a side. */

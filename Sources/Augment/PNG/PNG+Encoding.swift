@@ -65,3 +65,30 @@ extension PNG {
         return [UInt8](UnsafeBufferPointer(start: output.bytes, count: output.count))
     }
 }
+
+extension PNG.Compression {
+    /// The names users give: `fast`, `default`, `small`, or a zlib level `0`-`9`.
+    public init?(named name: String) {
+        switch name.lowercased() {
+        case "fast": self = .fast
+        case "default": self = .default
+        case "small": self = .small
+        default:
+            guard let level = Int(name), (0...9).contains(level) else { return nil }
+            self = .level(level)
+        }
+    }
+}
+
+extension PNG.Compression: CustomStringConvertible {
+    /// The name `init(named:)` takes, or the settings spelled out.
+    public var description: String {
+        switch self {
+        case .fast: "fast"
+        case .default: "default"
+        case .small: "small"
+        case .level(level): "\(level)"
+        default: "zlib level \(level), \(strategy) strategy, \(filter) filter"
+        }
+    }
+}

@@ -1,0 +1,31 @@
+import COpenBLAS
+
+/// OpenBLAS, reached through its `cblas.h`: matrix products and control of its thread pool.
+public enum BLAS {
+    /// The threads OpenBLAS uses for one call. Its default is every core, which is what a
+    /// single process wants and what several workers side by side must not have.
+    public static var threadCount: Int {
+        get { Int(openblas_get_num_threads()) }
+        set { openblas_set_num_threads(Int32(max(newValue, 1))) }
+    }
+
+    /// Single-precision `C = A · B` for row-major matrices: `a` is `rows × inner`, `b` is
+    /// `inner × columns`, the result `rows × columns`.
+    ///
+    /// - Complexity: O(rows × inner × columns), spread over `threadCount` threads.
+    public static func multiply(_ a: [Float], _ b: [Float], rows: Int, inner: Int, columns: Int) -> [Float] {
+        precondition(a.count == rows * inner && b.count == inner * columns, "matrix sizes do not match")
+        var c = [Float](repeating: 0, count: rows * columns)
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans,
+                                Int32(rows), Int32(columns), Int32(inner),
+                                1, a.baseAddress, Int32(inner), b.baseAddress, Int32(columns),
+                                0, c.baseAddress, Int32(columns))
+                }
+            }
+        }
+        return c
+    }
+}

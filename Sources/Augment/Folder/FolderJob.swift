@@ -1,0 +1,182 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why a folder job could not start.
+public enum FolderJobError: Error, Equatable, Sendable, CustomStringConvertible {
+    case input(FileError)
+    case output(FileError)
+    /// The output folder is the input folder or lies inside it: the job would feed on its own output.
+    case outputInsideInput(input: String, output: String)
+
+    public var description: String {
+        switch self {
+        case .input(let error), .output(let error):
+            error.description
+        case .outputInsideInput(let input, let output):
+            "the output folder \(output) is inside the input folder \(input); choose one outside it"
+        }
+    }
+}
+
+/// One image that could not be processed.
+public struct ImageFailure: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The image's path relative to the input folder.
+    public var relativePath: String
+    public var reason: String
+    /// True when the failure is the output's, not the image's (a full or read-only disk), so
+    /// that every later image would fail the same way and the run should stop.
+    public var stopsTheRun: Bool
+
+    public var description: String { "\(relativePath): \(reason)" }
+}
+
+/// The folder job: every PNG below an input folder is read, decoded, transformed and written,
+/// as PNG, below the output folder: to the same relative path, or as numbered copies.
+///
+/// A job is immutable and `Sendable`: executors call `process(_:)` for each path, from any
+/// thread, in any order, and get the same bytes: what an image draws depends only on the seed,
+/// its relative path and the copy number (`Pipeline.draw(seed:path:copy:size:channels:)`).
+public struct FolderJob: Sendable {
+    public struct Options: Sendable, Equatable {
+        public var decoding: PNG.DecodingOptions
+        public var compression: PNG.Compression
+
+        public init(decoding: PNG.DecodingOptions = .init(), compression: PNG.Compression = .fast) {
+            self.decoding = decoding
+            self.compression = compression
+        }
+    }
+
+    public let input: ImageFolder
+    public let outputRoot: String
+    /// How images are decoded and encoded. When replaying, each manifest entry's own channel
+    /// conversion and compression are used instead; the pixel limit still applies.
+    public let options: Options
+    public let plan: Plan
+    /// The manifest's entries of each input, when replaying.
+    private let replayEntries: [String: [ManifestEntry]]
+
+    /// Lists the input and prepares the output folder.
+    ///
+    /// - Throws: `FolderJobError` when the input is not a readable folder, the output is the
+    ///   input or inside it, or the output folder cannot be created or written.
+    public init(input: String, output: String, options: Options = .init(), plan: Plan = .copy) throws(FolderJobError) {
+        guard FileIO.realPath(input) != nil else {
+            throw .input(FileError(path: input, code: errno, action: "cannot read input folder"))
+        }
+        if ImageFolder.path(output, isInside: input) {
+            throw .outputInsideInput(input: input, output: output)
+        }
+        do { self.input = try ImageFolder(input) } catch { throw .input(error) }
+        do { try FileIO.createFolders(output) } catch { throw .output(error) }
+        if access(output, W_OK | X_OK) != 0 {
+            throw .output(FileError(path: output, code: errno, action: "cannot write to output folder"))
+        }
+        self.outputRoot = output
+        self.options = options
+        self.plan = plan
+        if case .replay(let manifest) = plan {
+            self.replayEntries = manifest.entriesByInput
+        } else {
+            self.replayEntries = [:]
+        }
+    }
+
+    /// The paths, relative to the input folder, of the images to process: every PNG in the
+    /// folder, or when replaying, the manifest's inputs (in its order, input paths sorted).
+    public var relativePaths: [String] {
+        if case .replay(let manifest) = plan { return manifest.inputs }
+        return input.relativePaths
+    }
+
+    /// Where the output for an input path goes when it has one copy.
+    public func outputPath(for relativePath: String) -> String { outputRoot + "/" + relativePath }
+
+    /// Reads and decodes one image, draws (or, replaying, looks up) what to do with each of its
+    /// outputs, applies the operations in one fused pass (`Geometry.apply(_:to:)`), encodes and
+    /// atomically writes every output. Every copy is drawn before any is written.
+    ///
+    /// - Returns: the manifest entries of the outputs written, in copy order.
+    /// - Complexity: O(file size + pixels × copies).
+    /// - Throws: `ImageFailure` for an unreadable or invalid file, a transform that does not
+    ///   fit the image, or an output that cannot be written (`stopsTheRun` when the disk is
+    ///   full or read-only).
+    @discardableResult
+    public func process(_ relativePath: String) throws(ImageFailure) -> [ManifestEntry] {
+        func failure(_ reason: String, stopsTheRun: Bool = false) -> ImageFailure {
+            ImageFailure(relativePath: relativePath, reason: reason, stopsTheRun: stopsTheRun)
+        }
+        let bytes: [UInt8]
+        do {
+            bytes = try FileIO.read(input.root + "/" + relativePath)
+        } catch {
+            throw failure(error.reason)
+        }
+        // Decoded images by channel conversion: one, except for a manifest that mixes them.
+        var decoded: [Int: Image] = [:]
+        func image(channels: Int?) throws(ImageFailure) -> Image {
+            if let image = decoded[channels ?? 0] { return image }
+            do {
+                let image = try PNG.decode(bytes, options: .init(maxPixels: options.decoding.maxPixels, channels: channels))
+                decoded[channels ?? 0] = image
+                return image
+            } catch {
+                throw failure(error.description)
+            }
+        }
+        let entries: [ManifestEntry]
+        switch plan {
+        case .augment(let augmentation):
+            let source = try image(channels: options.decoding.channels)
+            entries = try drawEntries(for: relativePath, image: source, augmentation: augmentation)
+        case .replay:
+            entries = replayEntries[relativePath] ?? []
+        }
+        for entry in entries {
+            let encoded: [UInt8]
+            do {
+                let source = try image(channels: entry.channels)
+                let operations = entry.transforms.operations
+                let result = operations.isEmpty ? source : try Geometry.apply(operations, to: source)
+                encoded = try PNG.encode(result, compression: entry.compression)
+            } catch let error as ImageFailure {
+                throw error
+            } catch {
+                throw failure(entries.count > 1 ? "\(entry.output): \(error)" : "\(error)")
+            }
+            let destination = outputRoot + "/" + entry.output
+            do {
+                try FileIO.createFolders(FileIO.split(destination).folder)
+                try FileIO.writeAtomically(encoded, to: destination)
+            } catch {
+                throw failure(error.description, stopsTheRun: error.stopsTheRun)
+            }
+        }
+        return entries
+    }
+
+    /// Draws every copy of one image.
+    private func drawEntries(for relativePath: String, image: Image,
+                             augmentation: Augmentation) throws(ImageFailure) -> [ManifestEntry] {
+        let size = Size(width: image.width, height: image.height)
+        var entries: [ManifestEntry] = []
+        for copy in 0..<augmentation.copies {
+            let drawn: [DrawnTransform]
+            do {
+                drawn = try augmentation.pipeline.draw(seed: augmentation.seed, path: relativePath, copy: copy,
+                                                       size: size, channels: image.channels)
+            } catch {
+                let prefix = augmentation.copies > 1 ? "copy \(copy): " : ""
+                throw ImageFailure(relativePath: relativePath, reason: prefix + error.description, stopsTheRun: false)
+            }
+            entries.append(ManifestEntry(
+                input: relativePath, output: augmentation.outputRelativePath(for: relativePath, copy: copy),
+                seed: augmentation.seed, copy: copy, channels: options.decoding.channels,
+                compression: options.compression, transforms: drawn))
+        }
+        return entries
+    }
+}

@@ -1,0 +1,168 @@
+extension Geometry {
+    /// Resamples through any affine map (rotations, and whatever they fuse with).
+    ///
+    /// Each output row is split into the span whose four bilinear taps all lie inside the
+    /// source, sampled with no per-tap checks, and the pixels either side of it, sampled tap by
+    /// tap with the border rule.
+    ///
+    /// - Complexity: O(output pixels), with no allocation past the output image.
+    static func resampleAffine(_ image: Image, map: AffineMap, size: Size,
+                               interpolation: Interpolation, border: Border) -> Image {
+        switch image.channels {
+        case 1: resampleAffine(image, map: map, size: size, interpolation: interpolation, border: border, OneChannel.self)
+        case 2: resampleAffine(image, map: map, size: size, interpolation: interpolation, border: border, TwoChannels.self)
+        case 3: resampleAffine(image, map: map, size: size, interpolation: interpolation, border: border, ThreeChannels.self)
+        default: resampleAffine(image, map: map, size: size, interpolation: interpolation, border: border, FourChannels.self)
+        }
+    }
+
+    private static func resampleAffine<C: ChannelCount>(
+        _ image: Image, map: AffineMap, size: Size, interpolation: Interpolation, border: Border, _: C.Type
+    ) -> Image {
+        let sampler = EdgeSampler<C>(image: image, border: border)
+        return Image.make(size, channels: C.count) { output in
+            image.pixels.withUnsafeBufferPointer { source in
+                let source = source.baseAddress!
+                let rowStride = image.width * C.count
+                for y in 0..<size.height {
+                    let row = output + y * size.width * C.count
+                    let (baseX, baseY) = (map.xy * Double(y) + map.x0, map.yy * Double(y) + map.y0)
+                    if interpolation == .nearest {
+                        for x in 0..<size.width {
+                            let (sourceX, sourceY) = (baseX + map.xx * Double(x), baseY + map.yx * Double(x))
+                            sampler.nearest(source, x: sourceX, y: sourceY, into: row + x * C.count)
+                        }
+                        continue
+                    }
+                    // Where floor(x) is in 0...w-2 and floor(y) in 0...h-2, every tap is inside.
+                    var inside = interiorRange(base: baseX, step: map.xx, limit: image.width, count: size.width)
+                        .clamped(to: interiorRange(base: baseY, step: map.yx, limit: image.height, count: size.width))
+                    // A 4-byte store at the image's last pixel would run past the output.
+                    if C.count < 4 && y == size.height - 1 && inside.upperBound == size.width {
+                        inside = inside.lowerBound..<max(inside.lowerBound, size.width - 1)
+                    }
+                    if inside.isEmpty { inside = size.width..<size.width }
+                    // Left edge, interior, right edge, in this order: an interior pixel's 4-byte
+                    // store spills onto the next pixel, which must be written after it.
+                    for x in 0..<inside.lowerBound {
+                        let (sourceX, sourceY) = (baseX + map.xx * Double(x), baseY + map.yx * Double(x))
+                        sampler.bilinear(source, x: sourceX, y: sourceY, into: row + x * C.count)
+                    }
+                    let (startX, startY) = (Float(baseX), Float(baseY))
+                    let (stepX, stepY) = (Float(map.xx), Float(map.yx))
+                    let lastLoad = image.pixels.count - 4
+                    for x in inside {
+                        let sourceX = startX + stepX * Float(x), sourceY = startY + stepY * Float(x)
+                        // Clamped as well as truncated: float rounding can never step outside.
+                        let left = min(max(Int(sourceX), 0), image.width - 2)
+                        let top = min(max(Int(sourceY), 0), image.height - 2)
+                        let offset = top * rowStride + left * C.count
+                        if C.count < 4 && offset + rowStride + C.count > lastLoad {
+                            // The 4-byte load of the last source pixel would run past the input.
+                            sampler.bilinear(source, x: Double(sourceX), y: Double(sourceY), into: row + x * C.count)
+                            continue
+                        }
+                        let weightX = sourceX - Float(left), weightY = sourceY - Float(top)
+                        let tap = source + offset
+                        let topLeft = PixelVector.load(tap), topRight = PixelVector.load(tap + C.count)
+                        let bottomLeft = PixelVector.load(tap + rowStride)
+                        let bottomRight = PixelVector.load(tap + rowStride + C.count)
+                        let upper = topLeft + weightX * (topRight - topLeft)
+                        let lower = bottomLeft + weightX * (bottomRight - bottomLeft)
+                        PixelVector.store(upper + weightY * (lower - upper), row + x * C.count)
+                    }
+                    for x in inside.upperBound..<size.width {
+                        let (sourceX, sourceY) = (baseX + map.xx * Double(x), baseY + map.yx * Double(x))
+                        sampler.bilinear(source, x: sourceX, y: sourceY, into: row + x * C.count)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The `x` in `0..<count` for which `base + step * x` lies safely inside `[0, limit - 1)`,
+    /// one pixel in from each end so that float rounding in the interior loop cannot matter.
+    static func interiorRange(base: Double, step: Double, limit: Int, count: Int) -> Range<Int> {
+        let upper = Double(limit - 1)
+        guard limit >= 2 else { return 0..<0 }
+        if abs(step) < 1e-12 { return (0 <= base && base < upper) ? 0..<count : 0..<0 }
+        var (low, high) = ((0 - base) / step, (upper - base) / step)
+        if step < 0 { (low, high) = (high, low) }
+        let first = max(low.rounded(.up) + 1, 0)
+        let last = min(high.rounded(.down) - 1, Double(count))
+        guard first < last else { return 0..<0 }
+        return Int(first)..<Int(last)
+    }
+}
+
+/// Samples one output pixel tap by tap, for pixels near or beyond the source's edges.
+struct EdgeSampler<C: ChannelCount> {
+    let width: Int
+    let height: Int
+    /// True for a clamped border, false for a constant one.
+    let clamps: Bool
+    /// The constant border, one lane per channel.
+    let fill: SIMD4<Float>
+
+    init(image: Image, border: Border) {
+        width = image.width
+        height = image.height
+        var fill = SIMD4<Float>(repeating: 0)
+        if case .constant(let values) = border {
+            for channel in 0..<C.count { fill[channel] = Float(values.value(channel: channel)) }
+            clamps = false
+        } else {
+            clamps = true
+        }
+        self.fill = fill
+    }
+
+    /// The channels at integer (`x`, `y`), following the border rule outside.
+    @inline(__always)
+    func tap(_ source: UnsafePointer<UInt8>, _ x: Int, _ y: Int) -> SIMD4<Float> {
+        var (column, row) = (x, y)
+        if x < 0 || x >= width || y < 0 || y >= height {
+            if !clamps { return fill }
+            (column, row) = (min(max(x, 0), width - 1), min(max(y, 0), height - 1))
+        }
+        var value = SIMD4<Float>(repeating: 0)
+        let pixel = source + (row * width + column) * C.count
+        for channel in 0..<C.count { value[channel] = Float(pixel[channel]) }
+        return value
+    }
+
+    /// A whole number for `value`, held to a range where conversion cannot overflow.
+    @inline(__always)
+    func floorIndex(_ value: Double, limit: Int) -> Int {
+        Int(min(max(value.rounded(.down), -2), Double(limit + 1)))
+    }
+
+    @inline(__always)
+    func write(_ value: SIMD4<Float>, into pixel: UnsafeMutablePointer<UInt8>) {
+        let bytes = PixelVector.roundedBytes(value)
+        for channel in 0..<C.count { pixel[channel] = bytes[channel] }
+    }
+
+    @inline(__always)
+    func bilinear(_ source: UnsafePointer<UInt8>, x: Double, y: Double, into pixel: UnsafeMutablePointer<UInt8>) {
+        // Every tap outside a constant border: the fill, without reading anything.
+        if !clamps && (x <= -1 || y <= -1 || x >= Double(width) || y >= Double(height)) {
+            write(fill, into: pixel)
+            return
+        }
+        let (left, top) = (floorIndex(x, limit: width), floorIndex(y, limit: height))
+        let weightX = Float(min(max(x - Double(left), 0), 1)), weightY = Float(min(max(y - Double(top), 0), 1))
+        // The same arithmetic as the interior loop, so a pixel's value never depends on the path.
+        let topLeft = tap(source, left, top), topRight = tap(source, left + 1, top)
+        let bottomLeft = tap(source, left, top + 1), bottomRight = tap(source, left + 1, top + 1)
+        let upper = topLeft + weightX * (topRight - topLeft)
+        let lower = bottomLeft + weightX * (bottomRight - bottomLeft)
+        write(upper + weightY * (lower - upper), into: pixel)
+    }
+
+    /// The nearest pixel, rounding halves up (as OpenCV's nearest warp does).
+    @inline(__always)
+    func nearest(_ source: UnsafePointer<UInt8>, x: Double, y: Double, into pixel: UnsafeMutablePointer<UInt8>) {
+        write(tap(source, floorIndex(x + 0.5, limit: width), floorIndex(y + 0.5, limit: height)), into: pixel)
+    }
+}

@@ -1,2 +1,0 @@
-import Augment
-print(PNG.libpngVersion)

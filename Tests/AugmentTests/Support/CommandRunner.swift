@@ -1,0 +1,42 @@
+import Foundation
+
+/// Runs the built `augment` tool as a user would, and captures what it printed.
+struct CommandResult {
+    var status: Int32
+    var standardOutput: String
+    var standardError: String
+
+    /// The `error:` lines of standard error.
+    var errorLines: [String] { standardError.split(separator: "\n").map(String.init).filter { $0.hasPrefix("error:") } }
+}
+
+enum CommandRunner {
+    /// Runs `augment` with `arguments`; with `shellPrefix`, through `/bin/sh -c` so that the
+    /// prefix (such as `ulimit -f 8;`) applies to it.
+    static func augment(_ arguments: [String], shellPrefix: String? = nil) throws -> CommandResult {
+        let process = Process()
+        if let shellPrefix {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            let quoted = ([TestData.augmentExecutable.path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+            process.arguments = ["-c", shellPrefix + " exec " + quoted.joined(separator: " ")]
+        } else {
+            process.executableURL = TestData.augmentExecutable
+            process.arguments = arguments
+        }
+        let output = Pipe(), error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Read both pipes to the end before waiting, so a chatty child never blocks on a full pipe.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var errorData = Data()
+        DispatchQueue.global().async(group: group) { errorData = error.fileHandleForReading.readDataToEndOfFile() }
+        let outputData = output.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return CommandResult(status: process.terminationStatus,
+                             standardOutput: String(decoding: outputData, as: UTF8.self),
+                             standardError: String(decoding: errorData, as: UTF8.self))
+    }
+}
