@@ -51,25 +51,34 @@ extension Geometry {
                     let (startX, startY) = (Float(baseX), Float(baseY))
                     let (stepX, stepY) = (Float(map.xx), Float(map.yx))
                     let lastLoad = image.pixels.count - 4
-                    for x in inside {
+                    /// The byte offset of the top-left tap, and the tap weights, of output pixel `x`;
+                    /// nil where the bottom-right tap is the source's last pixel and a 4-byte load
+                    /// would run past it.
+                    @inline(__always) func locate(_ x: Int) -> (offset: Int, weightX: Float, weightY: Float)? {
                         let sourceX = startX + stepX * Float(x), sourceY = startY + stepY * Float(x)
                         // Clamped as well as truncated: float rounding can never step outside.
                         let left = min(max(Int(sourceX), 0), image.width - 2)
                         let top = min(max(Int(sourceY), 0), image.height - 2)
-                        let offset = top * rowStride + left * C.count
-                        if C.count < 4 && offset + rowStride + C.count > lastLoad {
-                            // The 4-byte load of the last source pixel would run past the input.
-                            sampler.bilinear(source, x: Double(sourceX), y: Double(sourceY), into: row + x * C.count)
+                        let offset = top &* rowStride &+ left &* C.count
+                        if C.count < 4 && offset &+ rowStride &+ C.count > lastLoad { return nil }
+                        return (offset, sourceX - Float(left), sourceY - Float(top))
+                    }
+                    var x = inside.lowerBound
+                    while x < inside.upperBound {
+                        guard let tap = locate(x) else {
+                            let (sourceX, sourceY) = (baseX + map.xx * Double(x), baseY + map.yx * Double(x))
+                            sampler.bilinear(source, x: sourceX, y: sourceY, into: row + x * C.count)
+                            x += 1
                             continue
                         }
-                        let weightX = sourceX - Float(left), weightY = sourceY - Float(top)
-                        let tap = source + offset
-                        let topLeft = PixelVector.load(tap), topRight = PixelVector.load(tap + C.count)
-                        let bottomLeft = PixelVector.load(tap + rowStride)
-                        let bottomRight = PixelVector.load(tap + rowStride + C.count)
-                        let upper = topLeft + weightX * (topRight - topLeft)
-                        let lower = bottomLeft + weightX * (bottomRight - bottomLeft)
-                        PixelVector.store(upper + weightY * (lower - upper), row + x * C.count)
+                        let pointer = source + tap.offset
+                        let topLeft = PixelVector.load(pointer), topRight = PixelVector.load(pointer + C.count)
+                        let bottomLeft = PixelVector.load(pointer + rowStride)
+                        let bottomRight = PixelVector.load(pointer + rowStride + C.count)
+                        let upper = topLeft + tap.weightX * (topRight - topLeft)
+                        let lower = bottomLeft + tap.weightX * (bottomRight - bottomLeft)
+                        PixelVector.store(upper + tap.weightY * (lower - upper), row + x * C.count)
+                        x += 1
                     }
                     for x in inside.upperBound..<size.width {
                         let (sourceX, sourceY) = (baseX + map.xx * Double(x), baseY + map.yx * Double(x))

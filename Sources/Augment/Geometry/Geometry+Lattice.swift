@@ -40,12 +40,55 @@ extension Geometry {
                     if step == 1 {
                         to.update(from: from, count: inside.count * channels)
                     } else {
-                        for index in 0..<inside.count {
-                            let pixel = from + index * step * channels
-                            for channel in 0..<channels { to[index * channels + channel] = pixel[channel] }
-                        }
+                        // The last pixel of the image may not take a 4-byte store, nor the last
+                        // source pixel a 4-byte load: those few go byte by byte.
+                        let isLastRow = y == size.height - 1 && inside.upperBound == size.width
+                        copyPixels(from: from, step: step, to: to, count: inside.count,
+                                   sourceEnd: source + image.pixels.count, outputIsLast: isLastRow, C.self)
                     }
                 }
+            }
+        }
+    }
+
+    /// Copies `count` pixels, reading every `step`-th source pixel: whole pixels as one word
+    /// each (2 or 4 bytes; 3-channel pixels as 4 bytes whose last spills onto the next output
+    /// pixel, written right after).
+    @inline(__always)
+    static func copyPixels<C: ChannelCount>(
+        from: UnsafePointer<UInt8>, step: Int, to: UnsafeMutablePointer<UInt8>, count: Int,
+        sourceEnd: UnsafePointer<UInt8>, outputIsLast: Bool, _: C.Type
+    ) {
+        let stride = step * C.count
+        switch C.count {
+        case 1:
+            for index in 0..<count { to[index] = from[index * stride] }
+        case 2:
+            let output = UnsafeMutableRawPointer(to), input = UnsafeRawPointer(from)
+            for index in 0..<count {
+                output.storeBytes(of: input.loadUnaligned(fromByteOffset: index * stride, as: UInt16.self),
+                                  toByteOffset: index * 2, as: UInt16.self)
+            }
+        case 4:
+            let output = UnsafeMutableRawPointer(to), input = UnsafeRawPointer(from)
+            for index in 0..<count {
+                output.storeBytes(of: input.loadUnaligned(fromByteOffset: index * stride, as: UInt32.self),
+                                  toByteOffset: index * 4, as: UInt32.self)
+            }
+        default:
+            let output = UnsafeMutableRawPointer(to), input = UnsafeRawPointer(from)
+            let wordCount = outputIsLast ? count - 1 : count
+            for index in 0..<max(wordCount, 0) {
+                let pixel = from + index * stride
+                if pixel + 4 <= sourceEnd {
+                    output.storeBytes(of: input.loadUnaligned(fromByteOffset: index * stride, as: UInt32.self),
+                                      toByteOffset: index * 3, as: UInt32.self)
+                } else {
+                    for channel in 0..<3 { to[index * 3 + channel] = pixel[channel] }
+                }
+            }
+            for index in max(wordCount, 0)..<count {
+                for channel in 0..<3 { to[index * 3 + channel] = from[index * stride + channel] }
             }
         }
     }
