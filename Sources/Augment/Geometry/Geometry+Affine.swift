@@ -24,6 +24,8 @@ extension Geometry {
             image.pixels.withUnsafeBufferPointer { source in
                 let source = source.baseAddress!
                 let rowStride = image.width * C.count
+                let scratch = TapScratch(capacity: size.width)
+                defer { scratch.deallocate() }
                 for y in 0..<size.height {
                     let row = output + y * size.width * C.count
                     let (baseX, baseY) = (map.xy * Double(y) + map.x0, map.yy * Double(y) + map.y0)
@@ -48,37 +50,34 @@ extension Geometry {
                         let (sourceX, sourceY) = (baseX + map.xx * Double(x), baseY + map.yx * Double(x))
                         sampler.bilinear(source, x: sourceX, y: sourceY, into: row + x * C.count)
                     }
-                    let (startX, startY) = (Float(baseX), Float(baseY))
-                    let (stepX, stepY) = (Float(map.xx), Float(map.yx))
+                    if inside.isEmpty { continue }
+                    // First where every pixel of the span reads (a loop the compiler vectorises
+                    // across pixels), then the loads and blends.
+                    let count = inside.count
+                    locateTaps(base: (Float(baseX), Float(baseY)), step: (Float(map.xx), Float(map.yx)),
+                               first: inside.lowerBound, count: count,
+                               lastCorner: (Int32(image.width - 2), Int32(image.height - 2)),
+                               strides: (Int32(C.count), Int32(rowStride)),
+                               offsets: scratch.offsets, weightsX: scratch.weightsX, weightsY: scratch.weightsY)
                     let lastLoad = image.pixels.count - 4
-                    /// The byte offset of the top-left tap, and the tap weights, of output pixel `x`;
-                    /// nil where the bottom-right tap is the source's last pixel and a 4-byte load
-                    /// would run past it.
-                    @inline(__always) func locate(_ x: Int) -> (offset: Int, weightX: Float, weightY: Float)? {
-                        let sourceX = startX + stepX * Float(x), sourceY = startY + stepY * Float(x)
-                        // Clamped as well as truncated: float rounding can never step outside.
-                        let left = min(max(Int(sourceX), 0), image.width - 2)
-                        let top = min(max(Int(sourceY), 0), image.height - 2)
-                        let offset = top &* rowStride &+ left &* C.count
-                        if C.count < 4 && offset &+ rowStride &+ C.count > lastLoad { return nil }
-                        return (offset, sourceX - Float(left), sourceY - Float(top))
-                    }
-                    var x = inside.lowerBound
-                    while x < inside.upperBound {
-                        guard let tap = locate(x) else {
-                            let (sourceX, sourceY) = (baseX + map.xx * Double(x), baseY + map.yx * Double(x))
-                            sampler.bilinear(source, x: sourceX, y: sourceY, into: row + x * C.count)
-                            x += 1
-                            continue
+                    var pixel = row + inside.lowerBound * C.count
+                    for index in 0..<count {
+                        let offset = Int(scratch.offsets[index])
+                        if C.count < 4 && offset &+ rowStride &+ C.count > lastLoad {
+                            // The bottom-right tap is the source's last pixel: a 4-byte load would run past it.
+                            let x = inside.lowerBound + index
+                            sampler.bilinear(source, x: baseX + map.xx * Double(x), y: baseY + map.yx * Double(x), into: pixel)
+                        } else {
+                            let (weightX, weightY) = (scratch.weightsX[index], scratch.weightsY[index])
+                            let pointer = source + offset
+                            let topLeft = PixelVector.load(pointer), topRight = PixelVector.load(pointer + C.count)
+                            let bottomLeft = PixelVector.load(pointer + rowStride)
+                            let bottomRight = PixelVector.load(pointer + rowStride + C.count)
+                            let upper = topLeft + weightX * (topRight - topLeft)
+                            let lower = bottomLeft + weightX * (bottomRight - bottomLeft)
+                            PixelVector.store(upper + weightY * (lower - upper), pixel)
                         }
-                        let pointer = source + tap.offset
-                        let topLeft = PixelVector.load(pointer), topRight = PixelVector.load(pointer + C.count)
-                        let bottomLeft = PixelVector.load(pointer + rowStride)
-                        let bottomRight = PixelVector.load(pointer + rowStride + C.count)
-                        let upper = topLeft + tap.weightX * (topRight - topLeft)
-                        let lower = bottomLeft + tap.weightX * (bottomRight - bottomLeft)
-                        PixelVector.store(upper + tap.weightY * (lower - upper), row + x * C.count)
-                        x += 1
+                        pixel += C.count
                     }
                     for x in inside.upperBound..<size.width {
                         let (sourceX, sourceY) = (baseX + map.xx * Double(x), baseY + map.yx * Double(x))
@@ -86,6 +85,25 @@ extension Geometry {
                     }
                 }
             }
+        }
+    }
+
+    /// For `count` output pixels from `first` on, the byte offset of each top-left tap and the
+    /// weights of its right and lower neighbours. Plain arithmetic on whole arrays, with no
+    /// checks that could trap, so that it vectorises; offsets are clamped into the source.
+    @inline(__always)
+    static func locateTaps(base: (Float, Float), step: (Float, Float), first: Int, count: Int,
+                           lastCorner: (Int32, Int32), strides: (Int32, Int32),
+                           offsets: UnsafeMutablePointer<Int32>, weightsX: UnsafeMutablePointer<Float>,
+                           weightsY: UnsafeMutablePointer<Float>) {
+        for index in 0..<count {
+            let position = Float(first &+ index)
+            let x = base.0 + step.0 * position, y = base.1 + step.1 * position
+            let left = min(max(PixelVector.floor(x), 0), lastCorner.0)
+            let top = min(max(PixelVector.floor(y), 0), lastCorner.1)
+            offsets[index] = left &* strides.0 &+ top &* strides.1
+            weightsX[index] = x - Float(left)
+            weightsY[index] = y - Float(top)
         }
     }
 
@@ -101,6 +119,25 @@ extension Geometry {
         let last = min(high.rounded(.down) - 1, Double(count))
         guard first < last else { return 0..<0 }
         return Int(first)..<Int(last)
+    }
+}
+
+/// Per-row scratch space for `locateTaps`, allocated once per image.
+struct TapScratch {
+    let offsets: UnsafeMutablePointer<Int32>
+    let weightsX: UnsafeMutablePointer<Float>
+    let weightsY: UnsafeMutablePointer<Float>
+
+    init(capacity: Int) {
+        offsets = .allocate(capacity: max(capacity, 1))
+        weightsX = .allocate(capacity: max(capacity, 1))
+        weightsY = .allocate(capacity: max(capacity, 1))
+    }
+
+    func deallocate() {
+        offsets.deallocate()
+        weightsX.deallocate()
+        weightsY.deallocate()
     }
 }
 

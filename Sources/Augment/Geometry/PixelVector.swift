@@ -39,3 +39,14 @@ extension PixelVector {
         return value
     }
 }
+
+extension PixelVector {
+    /// floor(value) for |value| < 2^21, without the range checks of `Int32(_:)`: adding
+    /// 1.5 · 2^23 to value - 0.5 rounds it to a whole number held in the low mantissa bits. At a
+    /// whole `value` the result may be `value - 1` (ties round to even); bilinear weights then
+    /// put all the weight on the right-hand tap, which gives the same sample.
+    @inline(__always)
+    static func floor(_ value: Float) -> Int32 {
+        Int32(bitPattern: (value - 0.5 + 12_582_912).bitPattern) &- 0x4B40_0000
+    }
+}
