@@ -4,23 +4,27 @@ extension Geometry {
     /// bilinearly with half-pixel centres instead (a footprint smaller than a pixel has
     /// nothing to average).
     ///
-    /// - Complexity: O(source width × output height + output pixels × footprint), two passes
-    ///   through one intermediate row buffer of floats.
+    /// - Complexity: O(source height × output width × horizontal footprint + output pixels ×
+    ///   vertical footprint), through one intermediate buffer of floats (source height × output
+    ///   width × channels).
     static func resizeByArea(_ image: Image, to size: Size) -> Image {
         let columns = FootprintTaps(outputCount: size.width, sourceCount: image.width)
         let rows = FootprintTaps(outputCount: size.height, sourceCount: image.height)
         let channels = image.channels
+        let outputRowLength = size.width * channels
         // Rows filtered horizontally: (source height) × (output width) × channels.
-        var horizontal = [Float](repeating: 0, count: image.height * size.width * channels)
+        var horizontal = [Float](repeating: 0, count: image.height * outputRowLength)
         image.pixels.withUnsafeBufferPointer { source in
             horizontal.withUnsafeMutableBufferPointer { horizontal in
-                for y in 0..<image.height {
-                    let sourceRow = source.baseAddress! + y * image.width * channels
-                    let row = horizontal.baseAddress! + y * size.width * channels
-                    for x in 0..<size.width {
-                        for (index, weight) in columns.taps(x) {
-                            for channel in 0..<channels {
-                                row[x * channels + channel] += weight * Float(sourceRow[index * channels + channel])
+                columns.withTables { starts, indices, weights in
+                    for y in 0..<image.height {
+                        let sourceRow = source.baseAddress! + y * image.width * channels
+                        let row = horizontal.baseAddress! + y * outputRowLength
+                        for x in 0..<size.width {
+                            for tap in starts[x]..<starts[x + 1] {
+                                let pixel = sourceRow + indices[tap] * channels
+                                let weight = weights[tap]
+                                for channel in 0..<channels { row[x * channels + channel] += weight * Float(pixel[channel]) }
                             }
                         }
                     }
@@ -29,16 +33,22 @@ extension Geometry {
         }
         return Image.make(size, channels: channels) { output in
             horizontal.withUnsafeBufferPointer { horizontal in
-                var sums = [Float](repeating: 0, count: size.width * channels)
+                var sums = [Float](repeating: 0, count: outputRowLength)
                 sums.withUnsafeMutableBufferPointer { sums in
-                    for y in 0..<size.height {
-                        sums.update(repeating: 0)
-                        for (index, weight) in rows.taps(y) {
-                            let row = horizontal.baseAddress! + index * size.width * channels
-                            for element in 0..<size.width * channels { sums[element] += weight * row[element] }
+                    let sums = sums.baseAddress!
+                    rows.withTables { starts, indices, weights in
+                        for y in 0..<size.height {
+                            sums.update(repeating: 0, count: outputRowLength)
+                            for tap in starts[y]..<starts[y + 1] {
+                                let row = horizontal.baseAddress! + indices[tap] * outputRowLength
+                                let weight = weights[tap]
+                                for element in 0..<outputRowLength { sums[element] += weight * row[element] }
+                            }
+                            let outputRow = output + y * outputRowLength
+                            for element in 0..<outputRowLength {
+                                outputRow[element] = UInt8(truncatingIfNeeded: (sums[element] + 12_582_912).bitPattern)
+                            }
                         }
-                        let outputRow = output + y * size.width * channels
-                        for element in 0..<size.width * channels { outputRow[element] = roundedByte(sums[element]) }
                     }
                 }
             }
@@ -80,8 +90,17 @@ struct FootprintTaps {
         weights.append(Float(weight))
     }
 
-    /// The (source index, weight) pairs of output position `position`; the weights sum to 1.
-    func taps(_ position: Int) -> Zip2Sequence<ArraySlice<Int>, ArraySlice<Float>> {
-        zip(indices[starts[position]..<starts[position + 1]], weights[starts[position]..<starts[position + 1]])
+    /// The taps of output position `p` are `starts[p] ..< starts[p + 1]` of `indices` and
+    /// `weights`; the weights of one position sum to 1.
+    func withTables<Result>(
+        _ body: (UnsafePointer<Int>, UnsafePointer<Int>, UnsafePointer<Float>) -> Result
+    ) -> Result {
+        starts.withUnsafeBufferPointer { starts in
+            indices.withUnsafeBufferPointer { indices in
+                weights.withUnsafeBufferPointer { weights in
+                    body(starts.baseAddress!, indices.baseAddress!, weights.baseAddress!)
+                }
+            }
+        }
     }
 }
