@@ -4,11 +4,11 @@
 #
 #     cd benchmarks && ./compare_with_anchors.sh [OUT_DIR [codec-sweep options...]]
 #
-# ANCHORS (default /work/shared/anchors) is the harness; its images go to ANCHORS_DATA (default
+# ANCHORS (default ../shared/anchors beside the checkout) is the harness; its images go to ANCHORS_DATA (default
 # /tmp/augment-anchors, made on the first run, about 2 minutes) and the sweep reads the same
 # files from there: the first 64 by file name for encoding, the first 200 for decoding.
 set -eu
-ANCHORS=${ANCHORS:-/work/shared/anchors}
+ANCHORS=${ANCHORS:-$(cd "$(dirname "$0")/../.." && pwd)/shared/anchors}
 ANCHORS_DATA=${ANCHORS_DATA:-/tmp/augment-anchors}
 OUT=/tmp/augment-codec-compare
 if [ $# -gt 0 ]; then OUT=$1; shift; fi

@@ -27,7 +27,7 @@ extension PNG {
 
         /// Tuned for throughput: chosen by measurement (see benchmarks/README.md) as the fastest
         /// setting whose files stay close to OpenCV's default PNG output.
-        public static let fast = Compression(level: 1, strategy: .rle, filter: .sub)
+        public static let fast = Compression(level: 1, strategy: .rle, filter: .average)
         /// zlib's default level 6 with libpng's adaptive filters, as most PNG writers do.
         public static let `default` = Compression(level: 6)
         /// zlib level 9 with adaptive filters: smallest files, slowest.

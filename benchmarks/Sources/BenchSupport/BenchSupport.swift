@@ -19,7 +19,7 @@ public enum BenchImages {
     /// How to make the folder, for error messages.
     public static let howToMake = """
         make the images with the anchors harness (not kept in the repository):
-            python3 /work/shared/anchors/make_images.py /tmp/augment-bench-images --n 200 --size 256
+            python3 ../../shared/anchors/make_images.py /tmp/augment-bench-images --n 200 --size 256
             export \(environmentVariable)=/tmp/augment-bench-images
         """
 
