@@ -35,6 +35,12 @@ let package = Package(
             dependencies: [.product(name: "Augment", package: "swift-augment"), "BenchSupport", "CBenchZlib"],
             path: "Sources/codec-sweep"
         ),
+        // Plain executable: the geometric kernels, row for row beside the anchors' `ops` section.
+        .executableTarget(
+            name: "kernel-bench",
+            dependencies: [.product(name: "Augment", package: "swift-augment"), "BenchSupport"],
+            path: "Sources/kernel-bench"
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

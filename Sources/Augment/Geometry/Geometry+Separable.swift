@@ -144,28 +144,33 @@ struct AxisTaps {
     init(outputCount: Int, scale: Double, offset: Double, sourceCount: Int,
          interpolation: Interpolation, border: Border, elementStride: Int) {
         first = []; second = []; firstWeight = []; secondWeight = []; covered = []
-        for index in 0..<outputCount {
-            let position = scale * Double(index) + offset
-            var taps: [(index: Int, weight: Double)]
+        first.reserveCapacity(outputCount); second.reserveCapacity(outputCount)
+        firstWeight.reserveCapacity(outputCount); secondWeight.reserveCapacity(outputCount)
+        covered.reserveCapacity(outputCount)
+        let clamps = border == .clamp
+        /// A tap inside the source keeps its index and weight; outside, it moves to the edge
+        /// (clamping) or loses its weight (a constant border, which the fill makes up).
+        func place(_ index: Int, _ weight: Double) -> (index: Int, weight: Double) {
+            if (0..<sourceCount).contains(index) { return (index, weight) }
+            return clamps ? (min(max(index, 0), sourceCount - 1), weight) : (0, 0)
+        }
+        for position in 0..<outputCount {
+            let location = scale * Double(position) + offset
+            let left: (index: Int, weight: Double), right: (index: Int, weight: Double)
             if interpolation == .nearest {
-                taps = [(Int(min(max((position + 0.5).rounded(.down), -2), Double(sourceCount + 1))), 1)]
+                left = place(Int(min(max((location + 0.5).rounded(.down), -2), Double(sourceCount + 1))), 1)
+                right = (left.index, 0)
             } else {
-                let low = min(max(position.rounded(.down), -2), Double(sourceCount + 1))
-                let fraction = min(max(position - low, 0), 1)
-                taps = [(Int(low), 1 - fraction), (Int(low) + 1, fraction)]
+                let low = min(max(location.rounded(.down), -2), Double(sourceCount + 1))
+                let fraction = min(max(location - low, 0), 1)
+                left = place(Int(low), 1 - fraction)
+                right = place(Int(low) + 1, fraction)
             }
-            for tap in taps.indices where !(0..<sourceCount).contains(taps[tap].index) {
-                switch border {
-                case .clamp: taps[tap].index = min(max(taps[tap].index, 0), sourceCount - 1)
-                case .constant: taps[tap] = (0, 0)
-                }
-            }
-            let second = taps.count > 1 ? taps[1] : (index: taps[0].index, weight: 0)
-            self.first.append(taps[0].index * elementStride)
-            self.second.append(second.index * elementStride)
-            firstWeight.append(Float(taps[0].weight))
-            secondWeight.append(Float(second.weight))
-            covered.append(Float(taps[0].weight + second.weight))
+            first.append(left.index * elementStride)
+            second.append(right.index * elementStride)
+            firstWeight.append(Float(left.weight))
+            secondWeight.append(Float(right.weight))
+            covered.append(Float(left.weight + right.weight))
         }
     }
 
