@@ -75,6 +75,27 @@ extension Geometry {
                 output.storeBytes(of: input.loadUnaligned(fromByteOffset: index * stride, as: UInt32.self),
                                   toByteOffset: index * 4, as: UInt32.self)
             }
+        case 3 where step == -1:
+            // A mirrored RGB row: four pixels (three 32-bit words) at a time, reordered with
+            // shifts and masks, a loop of constant stride that the compiler vectorises.
+            let groups = count / 4
+            let output = UnsafeMutableRawPointer(to)
+            for group in 0..<groups {
+                let input = UnsafeRawPointer(from - (4 * group + 3) * 3)
+                let first = input.loadUnaligned(as: UInt32.self)
+                let second = input.loadUnaligned(fromByteOffset: 4, as: UInt32.self)
+                let third = input.loadUnaligned(fromByteOffset: 8, as: UInt32.self)
+                // Bytes r0 g0 b0 r1 | g1 b1 r2 g2 | b2 r3 g3 b3 become r3 g3 b3 r2 | g2 b2 r1 g1 | b1 r0 g0 b0.
+                output.storeBytes(of: (third >> 8) | ((second << 8) & 0xFF00_0000),
+                                  toByteOffset: 12 * group, as: UInt32.self)
+                output.storeBytes(of: (second >> 24) | ((third & 0xFF) << 8) | ((first >> 8) & 0x00FF_0000) | (second << 24),
+                                  toByteOffset: 12 * group + 4, as: UInt32.self)
+                output.storeBytes(of: ((second >> 8) & 0xFF) | (first << 8),
+                                  toByteOffset: 12 * group + 8, as: UInt32.self)
+            }
+            for index in 4 * groups..<count {
+                for channel in 0..<3 { to[index * 3 + channel] = from[-index * 3 + channel] }
+            }
         default:
             let output = UnsafeMutableRawPointer(to), input = UnsafeRawPointer(from)
             let wordCount = outputIsLast ? count - 1 : count
