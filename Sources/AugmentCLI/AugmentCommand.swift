@@ -11,7 +11,7 @@ struct AugmentCommand: ParsableCommand {
             correction), and writes PNG.
             """,
         version: "0.1.0 (libpng \(PNG.libpngVersion))",
-        subcommands: [RunCommand.self, InfoCommand.self]
+        subcommands: [RunCommand.self, InfoCommand.self, WorkerCommand.self]
     )
 }
 
@@ -21,4 +21,6 @@ enum ExitStatus {
     static let someFailed = ExitCode(1)
     /// The command could not run (missing input, unwritable output, a full disk).
     static let couldNotRun = ExitCode(2)
+    /// Stopped by Ctrl-C (128 + SIGINT, as shells report it).
+    static let interrupted = ExitCode(130)
 }

@@ -2,6 +2,11 @@ import ArgumentParser
 import Augment
 import Foundation
 
+/// The executors `augment run --executor` offers.
+enum ExecutorKind: String, ExpressibleByArgument, CaseIterable {
+    case serial, threads, processes
+}
+
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
@@ -33,13 +38,29 @@ struct RunCommand: ParsableCommand {
             INPUT_DIR into OUTPUT_DIR, without drawing; the manifest supplies the pipeline's \
             values, the channel conversion and the compression.
 
+            --executor threads (the default) runs --workers OS threads in this process; \
+            --executor processes runs --workers worker processes of this executable, fed over \
+            pipes (docs/worker-protocol.md); a worker that dies has its images retried on \
+            another. --executor serial processes the images in order. --workers defaults to the \
+            cores this process may use. Every executor and worker count writes the same bytes.
+
+            --resume skips images whose outputs all exist (outputs are written atomically, so an \
+            existing one is complete) and removes temporary files a killed run left. --shard I/N \
+            processes every N-th image of the sorted list starting at I (0-based), so that N \
+            machines can share a folder; --shard auto takes I from SLURM_ARRAY_TASK_ID (N from \
+            SLURM_ARRAY_TASK_COUNT or --shards) or from JOB_COMPLETION_INDEX (N from --shards).
+
+            Progress goes to standard error: a bar on a terminal, a plain line every second \
+            otherwise, nothing with --quiet. Ctrl-C stops cleanly: images being written are \
+            finished, workers exit, the summary is printed; rerun with --resume to finish.
+
             A file that fails is reported on standard error as `error: <path>: <reason>` and the \
             run goes on; a full or read-only output disk stops the run.
 
             Exit status: 0 every image was written; 1 one or more images failed; 2 the run could \
             not start or had to stop (missing input folder, output inside the input, output not \
-            writable, disk full, manifest not writable); 64 a bad option, pipeline file or \
-            manifest to replay.
+            writable, disk full, manifest not writable, workers that cannot start); 64 a bad \
+            option, pipeline file or manifest to replay; 130 stopped by Ctrl-C.
             """
     )
 
@@ -75,10 +96,37 @@ struct RunCommand: ParsableCommand {
                                valueName: "file"))
     var replay: String?
 
-    @Flag(name: .shortAndLong, help: "Print only errors, no summary.")
+    @Option(help: ArgumentHelp("serial, threads (N threads of this process) or processes (N worker processes) (default: threads).",
+                               valueName: "kind"))
+    var executor: ExecutorKind = .threads
+
+    @Option(help: ArgumentHelp("Threads or worker processes to use (default: the cores this process may use, \(CoreCount.available) here).",
+                               valueName: "n"))
+    var workers: Int?
+
+    @Flag(help: "Skip images whose outputs all exist (from an earlier, interrupted run); remove its stale temporary files.")
+    var resume = false
+
+    @Option(help: ArgumentHelp("Process only every N-th image of the sorted list, starting at I (0-based); "
+        + "auto: from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX.", valueName: "I/N|auto"))
+    var shard: String?
+
+    @Option(help: ArgumentHelp("With --shard auto: the number of shards (default: SLURM_ARRAY_TASK_COUNT).", valueName: "n"))
+    var shards: Int?
+
+    @Flag(name: .shortAndLong, help: "Print only errors: no progress, no summary.")
     var quiet = false
 
     func validate() throws {
+        if let workers {
+            if workers < 1 { throw ValidationError("--workers must be at least 1, not \(workers)") }
+            if executor == .serial { throw ValidationError("--workers does not apply to --executor serial") }
+        }
+        if let shards, shards < 1 { throw ValidationError("--shards must be at least 1, not \(shards)") }
+        if shards != nil && shard != "auto" { throw ValidationError("--shards goes with --shard auto") }
+        if let shard, shard != "auto" {
+            do { _ = try Shard(parsing: shard) } catch { throw ValidationError("--shard: \(error)") }
+        }
         if let copies, copies < 1 {
             throw ValidationError("--copies must be at least 1, not \(copies)")
         }
@@ -94,13 +142,13 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
-        let plan = try readPlan()
+        let (plan, source) = try readPlan()
         if let manifest { try checkWritable(manifest) }
+        let selectedShard = try chosenShard()
+        let options = FolderJob.Options(decoding: decoding.options, compression: compression ?? .fast, resume: resume)
         let job: FolderJob
         do {
-            job = try FolderJob(input: inputDir, output: outputDir,
-                                options: .init(decoding: decoding.options, compression: compression ?? .fast),
-                                plan: plan)
+            job = try FolderJob(input: inputDir, output: outputDir, options: options, plan: plan)
         } catch {
             printError("error: \(error)")
             throw ExitStatus.couldNotRun
@@ -108,11 +156,54 @@ struct RunCommand: ParsableCommand {
         for skipped in job.input.skipped {
             printError("warning: \(skipped.relativePath): \(skipped.reason)")
         }
+        let paths = selectedShard?.select(job.relativePaths) ?? job.relativePaths
+        if resume {
+            let stale = FileIO.removeTemporaries(of: paths.flatMap { path in
+                job.outputRelativePaths(for: path).map { job.outputRoot + "/" + $0 }
+            })
+            if !stale.isEmpty { printError("note: removed \(stale.count) stale temporary file\(stale.count == 1 ? "" : "s") of an interrupted run") }
+        }
+
+        let interrupt = InterruptSignal()
+        var progress = RunProgress(total: paths.count, quiet: quiet)
         var written: [ManifestEntry] = []
-        let summary = job.runSerially(onFailure: { failure in printError("error: \(failure)") },
-                                      onWritten: { entries in if manifest != nil { written += entries } })
+        var reported = 0
+        let wantsEntries = manifest != nil
+        let report: (ImageReport) -> Void = { result in
+            reported += 1
+            switch result {
+            case .done(_, let outcome):
+                if wantsEntries { written += outcome.entries }
+            case .failed(let failure):
+                progress.print("error: \(failure)")
+            }
+            progress.update(done: reported)
+        }
+        let count = workers ?? CoreCount.available
+        let summary: RunSummary
+        switch executor {
+        case .serial:
+            summary = job.runSerially(paths: paths, wantsEntries: wantsEntries, stop: interrupt.stop, report: report)
+        case .threads:
+            Self.limitBLASThreads(workers: count)
+            summary = job.runOnThreads(paths: paths, workers: count, wantsEntries: wantsEntries, stop: interrupt.stop, report: report)
+        case .processes:
+            let description = JobDescription(input: inputDir, output: outputDir, options: options, source: source,
+                                             wantsEntries: wantsEntries)
+            let processes = ProcessExecutor(command: [Self.executablePath, WorkerCommand.configuration.commandName!],
+                                            workers: count, description: description, environment: Self.workerEnvironment)
+            summary = processes.run(job, paths: paths, stop: interrupt.stop, report: report,
+                                    warn: { progress.print("warning: \($0)") })
+        }
+        progress.clear()
+        if let failure = summary.workerFailure {
+            printError("error: workers: \(failure); \(summary.notAttempted) images not attempted")
+        }
         if let stop = summary.stoppedBy {
             printError("error: stopped: \(stop.reason); \(summary.notAttempted) images not attempted")
+        }
+        if summary.interrupted {
+            printError("interrupted: \(summary.notAttempted) images not attempted; rerun with --resume to finish")
         }
         if let manifest {
             do {
@@ -124,33 +215,60 @@ struct RunCommand: ParsableCommand {
         }
         if !quiet {
             print("wrote \(summary.written) images to \(outputDir), \(summary.failed) failed, "
+                + (summary.skipped > 0 ? "\(summary.skipped) skipped (already written), " : "")
                 + String(format: "in %.2f s (%.1f images/s)", summary.seconds, summary.imagesPerSecond))
         }
-        if summary.stoppedBy != nil { throw ExitStatus.couldNotRun }
+        if summary.interrupted { throw ExitStatus.interrupted }
+        if summary.stoppedBy != nil || summary.workerFailure != nil { throw ExitStatus.couldNotRun }
         if summary.failed > 0 { throw ExitStatus.someFailed }
     }
 
+    /// The shard to process, or nil for the whole folder.
+    private func chosenShard() throws -> Shard? {
+        guard let shard else { return nil }
+        do {
+            if shard == "auto" { return try Shard(environment: ProcessInfo.processInfo.environment, shards: shards) }
+            return try Shard(parsing: shard)
+        } catch {
+            printError("error: --shard \(shard): \(error)")
+            throw ExitCode.validationFailure
+        }
+    }
+
     /// The manifest to replay, or the pipeline (none: every image as decoded), seed and copies;
-    /// read and checked in full before any image is.
-    private func readPlan() throws -> FolderJob.Plan {
+    /// read and checked in full before any image is. Also the same as source text, for workers.
+    private func readPlan() throws -> (FolderJob.Plan, JobDescription.Source) {
         if let replay {
             do {
-                return .replay(try Manifest(contentsOfFile: replay))
+                let bytes = try FileIO.read(replay)
+                guard let text = String(validating: bytes, as: UTF8.self) else {
+                    throw ManifestError(line: 0, reason: "\(replay) is not UTF-8 text")
+                }
+                return (.replay(try Manifest(parsing: text)), .replay(manifestText: text))
+            } catch let error as FileError {
+                printError("error: \(replay): \(error)")
+                throw ExitCode.validationFailure
             } catch {
                 printError("error: \(replay): \(error)")
                 throw ExitCode.validationFailure
             }
         }
         var augmentation = FolderJob.Augmentation(seed: seed ?? 0, copies: copies ?? 1)
+        var text: String?
+        var format = PipelineFileFormat.json
         if let pipeline {
             do {
                 augmentation.pipeline = try Pipeline(contentsOfFile: pipeline)
+                // Read again as text for the workers; the parse above has checked it.
+                text = String(decoding: try FileIO.read(pipeline), as: UTF8.self)
+                format = PipelineFileFormat(path: pipeline, text: text!)
             } catch {
                 printError("error: \(error)")
                 throw ExitCode.validationFailure
             }
         }
-        return .augment(augmentation)
+        return (.augment(augmentation), .augment(pipelineText: text, format: format, seed: augmentation.seed,
+                                                   copies: augmentation.copies))
     }
 
     /// Creates the folder of `path` if needed and checks that a file can be written there, so

@@ -6,7 +6,12 @@ import Darwin
 
 /// Writes one line to standard error in a single `write`, so lines from concurrent writers never interleave.
 func printError(_ line: String) {
-    var bytes = Array((line + "\n").utf8)
+    writeError(line + "\n")
+}
+
+/// Writes text to standard error in a single `write` (retried until all is written).
+func writeError(_ text: String) {
+    var bytes = Array(text.utf8)
     bytes.withUnsafeMutableBytes { buffer in
         var offset = 0
         while offset < buffer.count {

@@ -167,7 +167,9 @@ struct RunCommandTests {
         for name in ["b-large.png", "c-large.png", "d-large.png"] { try Self.write(try PNG.encode(noise, compression: .level(0)), input, name) }
 
         // `ulimit -f` counts 1024-byte blocks in dash and bash; SIGXFSZ ignored makes write() fail with EFBIG.
-        let result = try CommandRunner.augment(["run", input.path, "--out", output.path], shellPrefix: "ulimit -f 8; trap '' XFSZ;")
+        // The serial executor, whose order is fixed; ExecutorTests.fullDisk covers the others.
+        let result = try CommandRunner.augment(["run", input.path, "--out", output.path, "--executor", "serial"],
+                                               shellPrefix: "ulimit -f 8; trap '' XFSZ;")
 
         #expect(result.status == 2)
         #expect(result.errorLines.first == "error: b-large.png: cannot write \(output.path)/b-large.png: File too large")

@@ -85,6 +85,12 @@ public enum FileIO {
         }
     }
 
+    /// True when something exists at `path` (following symbolic links).
+    public static func exists(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0
+    }
+
     /// True when `path` is a folder (following symbolic links).
     public static func isFolder(_ path: String) -> Bool {
         var status = stat()

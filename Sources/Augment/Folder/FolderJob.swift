@@ -43,10 +43,14 @@ public struct FolderJob: Sendable {
     public struct Options: Sendable, Equatable {
         public var decoding: PNG.DecodingOptions
         public var compression: PNG.Compression
+        /// Skip an image whose outputs all exist already (`attempt(_:wantsEntries:)`): outputs are
+        /// written atomically, so an existing one is complete.
+        public var resume: Bool
 
-        public init(decoding: PNG.DecodingOptions = .init(), compression: PNG.Compression = .fast) {
+        public init(decoding: PNG.DecodingOptions = .init(), compression: PNG.Compression = .fast, resume: Bool = false) {
             self.decoding = decoding
             self.compression = compression
+            self.resume = resume
         }
     }
 
@@ -84,6 +88,24 @@ public struct FolderJob: Sendable {
             self.replayEntries = [:]
         }
     }
+
+    /// A job on a folder that is not listed (`relativePaths` is empty unless replaying): what a
+    /// worker process builds, since its parent hands it the paths. The output folder is not
+    /// created or checked; the parent did that.
+    init(unlistedInput input: String, output: String, options: Options, plan: Plan) {
+        self.input = ImageFolder(unlistedRoot: input)
+        self.outputRoot = output
+        self.options = options
+        self.plan = plan
+        if case .replay(let manifest) = plan {
+            self.replayEntries = manifest.entriesByInput
+        } else {
+            self.replayEntries = [:]
+        }
+    }
+
+    /// The manifest entries of one input when replaying (empty for an input the manifest does not list).
+    func replayEntries(for relativePath: String) -> [ManifestEntry] { replayEntries[relativePath] ?? [] }
 
     /// The paths, relative to the input folder, of the images to process: every PNG in the
     /// folder, or when replaying, the manifest's inputs (in its order, input paths sorted).
@@ -131,7 +153,8 @@ public struct FolderJob: Sendable {
         switch plan {
         case .augment(let augmentation):
             let source = try image(channels: options.decoding.channels)
-            entries = try drawEntries(for: relativePath, image: source, augmentation: augmentation)
+            entries = try drawEntries(for: relativePath, size: Size(width: source.width, height: source.height),
+                                      channels: source.channels, augmentation: augmentation)
         case .replay:
             entries = replayEntries[relativePath] ?? []
         }
@@ -158,16 +181,15 @@ public struct FolderJob: Sendable {
         return entries
     }
 
-    /// Draws every copy of one image.
-    private func drawEntries(for relativePath: String, image: Image,
-                             augmentation: Augmentation) throws(ImageFailure) -> [ManifestEntry] {
-        let size = Size(width: image.width, height: image.height)
+    /// Draws every copy of one image of `size` with `channels` channels (after conversion).
+    func drawEntries(for relativePath: String, size: Size, channels: Int,
+                     augmentation: Augmentation) throws(ImageFailure) -> [ManifestEntry] {
         var entries: [ManifestEntry] = []
         for copy in 0..<augmentation.copies {
             let drawn: [DrawnTransform]
             do {
                 drawn = try augmentation.pipeline.draw(seed: augmentation.seed, path: relativePath, copy: copy,
-                                                       size: size, channels: image.channels)
+                                                       size: size, channels: channels)
             } catch {
                 let prefix = augmentation.copies > 1 ? "copy \(copy): " : ""
                 throw ImageFailure(relativePath: relativePath, reason: prefix + error.description, stopsTheRun: false)

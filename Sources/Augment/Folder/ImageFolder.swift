@@ -45,6 +45,15 @@ public struct ImageFolder: Sendable {
         self.skipped = walk.skipped
     }
 
+    /// A folder that is not walked: no paths, nothing skipped. For a worker process, whose
+    /// parent lists the folder and hands it the paths.
+    init(unlistedRoot root: String) {
+        self.root = root
+        self.resolvedRoot = FileIO.realPath(root) ?? root
+        self.relativePaths = []
+        self.skipped = []
+    }
+
     /// True when `path` (existing or not) is `folder` or lies inside it, once the symbolic
     /// links of its longest existing part are resolved.
     public static func path(_ path: String, isInside folder: String) -> Bool {

@@ -13,8 +13,13 @@ struct CommandResult {
 enum CommandRunner {
     /// Runs `augment` with `arguments`; with `shellPrefix`, through `/bin/sh -c` so that the
     /// prefix (such as `ulimit -f 8;`) applies to it.
-    static func augment(_ arguments: [String], shellPrefix: String? = nil) throws -> CommandResult {
+    /// `environment` adds to (or replaces in) the test process's own environment.
+    static func augment(_ arguments: [String], shellPrefix: String? = nil,
+                        environment: [String: String] = [:]) throws -> CommandResult {
         let process = Process()
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         if let shellPrefix {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             let quoted = ([TestData.augmentExecutable.path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }

@@ -1,0 +1,48 @@
+#!/bin/sh
+# Serial vs threads vs processes on the folder job: 2,000 256x256 PNGs (made once by
+# /work/shared/anchors/make_images.py, or any folder given as $IMAGES), the standard pipeline
+# (pipelines/standard.json), --compression fast. Run it on an otherwise idle machine:
+#
+#   sh benchmarks/executors.sh                 # from the package root
+#   IMAGES=/path/to/pngs RUNS=5 WORKERS=2 sh benchmarks/executors.sh
+#
+# Prints, per executor, the best and median wall-clock images/s of RUNS runs (the output folder
+# is removed before each run, so every run writes every image), and the speed-up over serial.
+set -eu
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-3}
+WORKERS=${WORKERS:-$(nproc)}
+SCRATCH=${SCRATCH:-/tmp/augment-executor-bench}
+IMAGES=${IMAGES:-$SCRATCH/images}
+MAKE_IMAGES=${MAKE_IMAGES:-/work/shared/anchors/make_images.py}
+
+swift build -c release --scratch-path .build-bench >/dev/null
+AUGMENT=.build-bench/release/augment
+if [ ! -d "$IMAGES" ]; then
+    python3 "$MAKE_IMAGES" "$IMAGES" --n 2000 --size 256 >/dev/null
+fi
+COUNT=$(find "$IMAGES" -name '*.png' | wc -l)
+echo "$COUNT images in $IMAGES, $RUNS runs each, $WORKERS workers, $(nproc) cores"
+
+serial_best=""
+for executor in serial threads processes; do
+    extra=""
+    [ "$executor" != serial ] && extra="--workers $WORKERS"
+    rates=""
+    for run in $(seq "$RUNS"); do
+        rm -rf "$SCRATCH/out"
+        start=$(date +%s.%N)
+        # shellcheck disable=SC2086
+        "$AUGMENT" run "$IMAGES" --out "$SCRATCH/out" --pipeline pipelines/standard.json \
+            --compression fast --executor "$executor" $extra --quiet
+        end=$(date +%s.%N)
+        rates="$rates $(echo "$COUNT / ($end - $start)" | bc -l)"
+    done
+    sorted=$(echo "$rates" | tr ' ' '\n' | grep . | sort -g)
+    best=$(echo "$sorted" | tail -1)
+    median=$(echo "$sorted" | sed -n "$(( (RUNS + 1) / 2 ))p")
+    [ "$executor" = serial ] && serial_best=$best
+    printf '%-10s best %8.1f images/s   median %8.1f images/s   best vs serial %.2fx\n' \
+        "$executor" "$best" "$median" "$(echo "$best / $serial_best" | bc -l)"
+done
+rm -rf "$SCRATCH/out"
