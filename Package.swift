@@ -33,9 +33,11 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // glibc's mallopt, to keep image-sized buffers in the heap (AllocatorTuning).
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "Augment",
-            dependencies: ["CPNGShim", "COpenBLAS", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CPNGShim", "COpenBLAS", "CMalloc", .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "AugmentCLI",

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Serial vs threads vs processes on the folder job: 2,000 256x256 PNGs (made once by
-# /work/shared/anchors/make_images.py, or any folder given as $IMAGES), the standard pipeline
-# (pipelines/standard.json), --compression fast. Run it on an otherwise idle machine:
+# ../shared/anchors/make_images.py beside the checkout, or any folder given as $IMAGES), the
+# standard pipeline of the anchors harness (benchmarks/standard-224.json: hflip, rotate, zoom,
+# random-resized-crop 224), --compression fast. Run it on an otherwise idle machine:
 #
 #   sh benchmarks/executors.sh                 # from the package root
 #   IMAGES=/path/to/pngs RUNS=5 WORKERS=2 sh benchmarks/executors.sh
@@ -14,7 +15,7 @@ RUNS=${RUNS:-3}
 WORKERS=${WORKERS:-$(nproc)}
 SCRATCH=${SCRATCH:-/tmp/augment-executor-bench}
 IMAGES=${IMAGES:-$SCRATCH/images}
-MAKE_IMAGES=${MAKE_IMAGES:-/work/shared/anchors/make_images.py}
+MAKE_IMAGES=${MAKE_IMAGES:-../shared/anchors/make_images.py}
 
 swift build -c release --scratch-path .build-bench >/dev/null
 AUGMENT=.build-bench/release/augment
@@ -33,7 +34,7 @@ for executor in serial threads processes; do
         rm -rf "$SCRATCH/out"
         start=$(date +%s.%N)
         # shellcheck disable=SC2086
-        "$AUGMENT" run "$IMAGES" --out "$SCRATCH/out" --pipeline pipelines/standard.json \
+        "$AUGMENT" run "$IMAGES" --out "$SCRATCH/out" --pipeline benchmarks/standard-224.json \
             --compression fast --executor "$executor" $extra --quiet
         end=$(date +%s.%N)
         rates="$rates $(echo "$COUNT / ($end - $start)" | bc -l)"

@@ -142,6 +142,7 @@ struct RunCommand: ParsableCommand {
     }
 
     func run() throws {
+        AllocatorTuning.configureForImageBuffers()
         let (plan, source) = try readPlan()
         if let manifest { try checkWritable(manifest) }
         let selectedShard = try chosenShard()

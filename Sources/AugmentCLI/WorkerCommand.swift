@@ -12,6 +12,7 @@ struct WorkerCommand: ParsableCommand {
     )
 
     func run() throws {
+        AllocatorTuning.configureForImageBuffers()
         let status = WorkerServer.serve()
         if status != 0 { throw ExitCode(status) }
     }
