@@ -82,11 +82,7 @@ public struct FolderJob: Sendable {
         self.outputRoot = output
         self.options = options
         self.plan = plan
-        if case .replay(let manifest) = plan {
-            self.replayEntries = manifest.entriesByInput
-        } else {
-            self.replayEntries = [:]
-        }
+        self.replayEntries = Self.replayEntries(of: plan)
     }
 
     /// A job on a folder that is not listed (`relativePaths` is empty unless replaying): what a
@@ -97,11 +93,13 @@ public struct FolderJob: Sendable {
         self.outputRoot = output
         self.options = options
         self.plan = plan
-        if case .replay(let manifest) = plan {
-            self.replayEntries = manifest.entriesByInput
-        } else {
-            self.replayEntries = [:]
-        }
+        self.replayEntries = Self.replayEntries(of: plan)
+    }
+
+    /// A replay's manifest entries by input path; empty for any other plan.
+    private static func replayEntries(of plan: Plan) -> [String: [ManifestEntry]] {
+        if case .replay(let manifest) = plan { return manifest.entriesByInput }
+        return [:]
     }
 
     /// The manifest entries of one input when replaying (empty for an input the manifest does not list).
