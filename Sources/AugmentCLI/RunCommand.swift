@@ -127,8 +127,8 @@ struct RunCommand: ParsableCommand {
         if let shard, shard != "auto" {
             do { _ = try Shard(parsing: shard) } catch { throw ValidationError("--shard: \(error)") }
         }
-        if let copies, copies < 1 {
-            throw ValidationError("--copies must be at least 1, not \(copies)")
+        if let copies, copies < 1 || copies > 1_000_000 {
+            throw ValidationError("--copies must be 1 to 1,000,000, not \(copies)")
         }
         if replay != nil {
             let conflicting = [("--pipeline", pipeline != nil), ("--seed", seed != nil), ("--copies", copies != nil),

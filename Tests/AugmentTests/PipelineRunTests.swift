@@ -202,7 +202,11 @@ struct PipelineRunTests {
         #expect(unsafe.standardError == "error: \(manifest.path): line 1: \"input\" must be a relative path without . or .. components\n")
         let copies = try Self.run(scratch, ["--out", output, "--copies", "0"])
         #expect(copies.status == 64)
-        #expect(copies.standardError.contains("--copies must be at least 1"))
+        #expect(copies.standardError.contains("--copies must be 1 to 1,000,000, not 0"))
+        // Beyond what the worker protocol's u32 (and any sane run) holds: refused, not a crash.
+        let tooMany = try Self.run(scratch, ["--out", output, "--copies", "5000000000", "--executor", "processes"])
+        #expect(tooMany.status == 64)
+        #expect(tooMany.standardError.contains("--copies must be 1 to 1,000,000, not 5000000000"))
         let seed = try Self.run(scratch, ["--out", output, "--seed", "-1"])
         #expect(seed.status == 64)
     }
