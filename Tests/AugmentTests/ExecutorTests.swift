@@ -243,4 +243,30 @@ struct ExecutorTests {
         for (path, bytes) in written { #expect(try PNG.decode(bytes) == images[path], "\(path) is complete") }
         #expect(RunningCommand.processes(withEnvironment: "AUGMENT_TEST_MARK=\(marker)").isEmpty, "no worker left")
     }
+
+    @Test("after Ctrl-C, worker processes finish the image they are on and start no other, even one already sent")
+    func interruptDiscardsQueuedImages() throws {
+        // 6 images of 1 s on 2 workers, one image a chunk and two chunks in flight a worker: when
+        // the first progress line comes (1 s), images 3 and 4 are being processed and 5 and 6 wait
+        // in the workers' pipes. Stopping must leave 5 and 6 unwritten.
+        let images = Dictionary(uniqueKeysWithValues: (0..<6).map { index in
+            ("img_\(index).png", PipelineRunTests.patterned(width: 8, height: 8, channels: 3, salt: index))
+        })
+        let scratch = try Self.makeScratch(images: images)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let output = scratch.appendingPathComponent("out")
+        let marker = UUID().uuidString
+        let run = try RunningCommand(["run", scratch.appendingPathComponent("in").path, "--out", output.path,
+                                      "--executor", "processes", "--workers", "2"],
+                                     environment: ["AUGMENT_TEST_IMAGE_DELAY_MS": "1000", "AUGMENT_TEST_MARK": marker])
+        let sawProgress = run.wait(upTo: 20) { run.standardError.contains("progress: ") }
+        run.send(SIGINT)
+        let result = run.finish()
+
+        #expect(sawProgress)
+        #expect(result.status == 130, "\(result.standardError)")
+        let written = try PipelineRunTests.contents(of: output)
+        #expect(written.count == 4, "the two images in progress finish, the two queued are not started: \(written.keys.sorted())")
+        Self.expectNoTemporaries(written, "processes")
+    }
 }

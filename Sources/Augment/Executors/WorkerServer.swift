@@ -67,14 +67,21 @@ public enum WorkerServer {
             }
             return nil
         }
-        /// Reads what is available (blocking when `wait`) and handles whole messages.
+        /// Reads everything available (blocking first when `wait`) and handles whole messages.
+        /// Draining the pipe matters: end of file is seen only once the pipe is empty, so a chunk
+        /// the parent sent before it stopped the run (Ctrl-C) must be read now, to learn that the
+        /// parent has closed the pipe, rather than started.
         func receive(wait: Bool) -> Int32? {
-            if !wait && !PipeIO.isReadable(input) { return nil }
-            if PipeIO.readSome(input, into: &buffer) == 0 {
-                open = false
-                return nil
+            var mayBlock = wait
+            while mayBlock || PipeIO.isReadable(input) {
+                mayBlock = false
+                if PipeIO.readSome(input, into: &buffer) == 0 {
+                    open = false
+                    return nil
+                }
+                if let status = handleBuffered() { return status }
             }
-            return handleBuffered()
+            return nil
         }
         func refuse(_ reason: String) -> Int32 {
             _ = PipeIO.writeAll(output, WorkerReply.refused(reason: reason).framed)
