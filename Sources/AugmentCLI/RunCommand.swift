@@ -157,6 +157,18 @@ struct RunCommand: ParsableCommand {
         for skipped in job.input.skipped {
             printError("warning: \(skipped.relativePath): \(skipped.reason)")
         }
+        if job.input.otherImageCount > 0 {
+            let extensions = ImageFolder.otherImageExtensions.sorted().map { "." + $0 }.joined(separator: ", ")
+            let count = job.input.otherImageCount
+            printError("warning: \(count) \(count == 1 ? "file" : "files") with another image format's extension "
+                + "(\(extensions)) \(count == 1 ? "is" : "are") not read: augment reads PNG only")
+        }
+        if job.relativePaths.isEmpty && replay == nil {
+            printError("warning: no PNG files found below \(inputDir)")
+        }
+        if let copies, copies > 1, pipeline == nil {
+            printError("warning: --copies \(copies) without --pipeline writes \(copies) identical copies of each image")
+        }
         let paths = selectedShard?.select(job.relativePaths) ?? job.relativePaths
         if resume {
             let stale = FileIO.removeTemporaries(of: paths.flatMap { path in

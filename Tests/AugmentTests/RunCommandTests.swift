@@ -210,4 +210,28 @@ struct RunCommandTests {
         #expect(corrupt.count == 14)
         #expect(Self.files(below: output) == pngs.filter { !$0.hasPrefix("x") }.sorted())
     }
+
+    @Test("other image formats, an empty folder and copies without a pipeline are warned about")
+    func warnings() throws {
+        let scratch = try TestData.makeTemporaryFolder()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let input = scratch.appendingPathComponent("in")
+        try Self.write(try PNG.encode(Self.patterned(width: 2, height: 2, channels: 3, salt: 1)), input, "a.png")
+        try Self.write(Array("JFIF".utf8), input, "cls/b.JPG")
+        try Self.write(Array("RIFF".utf8), input, "c.webp")
+        try Self.write(Array("text".utf8), input, "notes.txt")
+
+        let mixed = try CommandRunner.augment(["run", input.path, "--out", scratch.appendingPathComponent("o1").path, "--copies", "2"])
+        #expect(mixed.status == 0)
+        #expect(mixed.standardError.contains("warning: 2 files with another image format's extension"))
+        #expect(mixed.standardError.contains("are not read: augment reads PNG only"))
+        #expect(mixed.standardError.contains("warning: --copies 2 without --pipeline writes 2 identical copies of each image"))
+
+        let empty = scratch.appendingPathComponent("empty")
+        try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+        let none = try CommandRunner.augment(["run", empty.path, "--out", scratch.appendingPathComponent("o2").path])
+        #expect(none.status == 0)
+        #expect(none.standardError.contains("warning: no PNG files found below \(empty.path)"))
+        #expect(none.standardOutput.contains("wrote 0 images"))
+    }
 }

@@ -21,6 +21,11 @@ public struct ImageFolder: Sendable {
     public let relativePaths: [String]
     /// Symbolic links that lead outside `root`, loops, and folders that could not be read.
     public let skipped: [Skipped]
+    /// Files with another image format's extension (`.jpg`, `.webp`, ...), which are not read.
+    public let otherImageCount: Int
+
+    /// The extensions of image formats that are common in datasets but not read (PNG only).
+    public static let otherImageExtensions: Set<String> = ["jpg", "jpeg", "webp", "bmp", "tif", "tiff", "gif"]
 
     /// Lists `root`. Takes every file whose name ends in `.png` in any case; passes over hidden
     /// entries (names starting with "."), such as `.git` or macOS's `._name.png` companions,
@@ -43,6 +48,7 @@ public struct ImageFolder: Sendable {
         try walk.visit(folder: root, relative: "", isRoot: true)
         self.relativePaths = walk.found.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         self.skipped = walk.skipped
+        self.otherImageCount = walk.otherImages
     }
 
     /// A folder that is not walked: no paths, nothing skipped. For a worker process, whose
@@ -52,6 +58,7 @@ public struct ImageFolder: Sendable {
         self.resolvedRoot = FileIO.realPath(root) ?? root
         self.relativePaths = []
         self.skipped = []
+        self.otherImageCount = 0
     }
 
     /// True when `path` (existing or not) is `folder` or lies inside it, once the symbolic
@@ -74,6 +81,7 @@ public struct ImageFolder: Sendable {
         let resolvedRoot: String
         var found: [String] = []
         var skipped: [Skipped] = []
+        var otherImages = 0
         var visitedFolders: Set<String> = []
 
         mutating func visit(folder: String, relative: String, isRoot: Bool) throws(FileError) {
@@ -127,6 +135,9 @@ public struct ImageFolder: Sendable {
                 try visit(folder: path, relative: relative, isRoot: false)
             } else if kind == S_IFREG && Self.isPNG(relative) {
                 found.append(relative)
+            } else if kind == S_IFREG, let dot = relative.lastIndex(of: "."),
+                      ImageFolder.otherImageExtensions.contains(relative[relative.index(after: dot)...].lowercased()) {
+                otherImages += 1
             }
         }
 
