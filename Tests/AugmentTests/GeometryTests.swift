@@ -210,25 +210,20 @@ struct GeometryTests {
         #expect(try Geometry.zoom(image, scale: 1e-200, fill: Fill(5)).pixels.allSatisfy { $0 == 5 })
     }
 
-    /// Bilinear rotation evaluated directly from its definition, in double precision: the
-    /// inverse of OpenCV's rotation matrix about ((w-1)/2, (h-1)/2), four taps, outside taps
-    /// taking the fill.
-    static func referenceRotation(_ image: Image, degrees: Double, fill: UInt8) -> [Double] {
-        let (w, h, c) = (image.width, image.height, image.channels)
-        let (cx, cy) = (Double(w - 1) / 2, Double(h - 1) / 2)
-        let radians = degrees * .pi / 180
-        let (cosine, sine) = (cos(radians), sin(radians))
+    /// Bilinear sampling evaluated directly from its definition, in double precision: each output
+    /// pixel (x, y) reads the source at `map(x, y)`, four taps, outside taps taking the fill.
+    static func referenceBilinear(_ image: Image, width: Int, height: Int, fill: UInt8,
+                                  map: (Double, Double) -> (Double, Double)) -> [Double] {
         func tap(_ x: Int, _ y: Int, _ channel: Int) -> Double {
-            (0..<w).contains(x) && (0..<h).contains(y) ? Double(at(image, x, y, channel)) : Double(fill)
+            (0..<image.width).contains(x) && (0..<image.height).contains(y) ? Double(at(image, x, y, channel)) : Double(fill)
         }
         var values: [Double] = []
-        for y in 0..<h {
-            for x in 0..<w {
-                let dx = Double(x) - cx, dy = Double(y) - cy
-                let sx = cx + cosine * dx - sine * dy, sy = cy + sine * dx + cosine * dy
+        for y in 0..<height {
+            for x in 0..<width {
+                let (sx, sy) = map(Double(x), Double(y))
                 let (left, top) = (Int(sx.rounded(.down)), Int(sy.rounded(.down)))
                 let (fx, fy) = (sx - Double(left), sy - Double(top))
-                for channel in 0..<c {
+                for channel in 0..<image.channels {
                     let upper = tap(left, top, channel) * (1 - fx) + tap(left + 1, top, channel) * fx
                     let lower = tap(left, top + 1, channel) * (1 - fx) + tap(left + 1, top + 1, channel) * fx
                     values.append(upper * (1 - fy) + lower * fy)
@@ -236,6 +231,32 @@ struct GeometryTests {
             }
         }
         return values
+    }
+
+    /// Bilinear rotation about ((w-1)/2, (h-1)/2) by the inverse of OpenCV's rotation matrix.
+    static func referenceRotation(_ image: Image, degrees: Double, fill: UInt8) -> [Double] {
+        let (cx, cy) = (Double(image.width - 1) / 2, Double(image.height - 1) / 2)
+        let (cosine, sine) = (cos(degrees * .pi / 180), sin(degrees * .pi / 180))
+        return referenceBilinear(image, width: image.width, height: image.height, fill: fill) { x, y in
+            (cx + cosine * (x - cx) - sine * (y - cy), cy + sine * (x - cx) + cosine * (y - cy))
+        }
+    }
+
+    @Test("a zoom-out fused with a vertical shrink (the vertical-first order) matches the formula, fill included",
+          arguments: [1, 3, 4])
+    func zoomAndShrinkMatchesDefinition(channels: Int) throws {
+        let image = Self.defined(41, 60, channels: channels) { x, y, c in UInt8((x * 11 + y * 7 + c * 53) % 256) }
+        let result = try Geometry.apply([.zoom(scale: 0.6, interpolation: .bilinear, fill: Fill(200)),
+                                         .resize(width: 41, height: 23, interpolation: .bilinear)], to: image)
+        // resize: y' = (y + 0.5) · 60/23 - 0.5 (x unchanged); zoom: source = c + (x' - c) / 0.6.
+        let (cx, cy) = (20.0, 29.5)
+        let expected = Self.referenceBilinear(image, width: 41, height: 23, fill: 200) { x, y in
+            let zoomY = (y + 0.5) * 60 / 23 - 0.5
+            return (cx + (x - cx) / 0.6, cy + (zoomY - cy) / 0.6)
+        }
+        let worst = zip(result.pixels, expected).map { abs(Double($0) - $1) }.max() ?? 0
+        #expect(result.height == 23)
+        #expect(worst <= 1.0, "largest difference \(worst)")
     }
 
     @Test("a wide rotation (several output strips) matches the bilinear formula evaluated directly",
