@@ -13,7 +13,8 @@ struct RunCommand: ParsableCommand {
         abstract: "Process every PNG below a folder into an output folder, optionally augmenting it.",
         discussion: """
             Walks INPUT_DIR recursively in sorted order and takes every file ending in .png (in \
-            any case), skipping hidden entries and symbolic links that lead outside INPUT_DIR. \
+            any case), skipping hidden entries and symbolic links that lead outside INPUT_DIR; \
+            other formats (JPEG, WebP, ...) are not read. \
             Each image is decoded and written as PNG to the same relative path below OUTPUT_DIR \
             (class sub-folders are kept). Outputs are written atomically: a killed run never \
             leaves a half-written file.
@@ -34,9 +35,11 @@ struct RunCommand: ParsableCommand {
 
             --manifest FILE writes one JSON line per output (input, output, seed, copy, channels, \
             compression, and what each transform drew, or "skipped"), sorted by input path then \
-            copy. --replay FILE makes the outputs a manifest lists again, byte for byte, from \
-            INPUT_DIR into OUTPUT_DIR, without drawing; the manifest supplies the pipeline's \
-            values, the channel conversion and the compression.
+            copy. --replay FILE makes the outputs a manifest lists again from INPUT_DIR into \
+            OUTPUT_DIR, without drawing; the manifest supplies the pipeline's values, the channel \
+            conversion and the compression (by name, with no versions), so the outputs are the \
+            same byte for byte with the same build of augment, libpng and zlib, not necessarily \
+            across versions.
 
             --executor threads (the default) runs --workers OS threads in this process; \
             --executor processes runs --workers worker processes of this executable, fed over \
@@ -45,14 +48,21 @@ struct RunCommand: ParsableCommand {
             cores this process may use. Every executor and worker count writes the same bytes.
 
             --resume skips images whose outputs all exist (outputs are written atomically, so an \
-            existing one is complete) and removes temporary files a killed run left. --shard I/N \
-            processes every N-th image of the sorted list starting at I (0-based), so that N \
-            machines can share a folder; --shard auto takes I from SLURM_ARRAY_TASK_ID (N from \
-            SLURM_ARRAY_TASK_COUNT or --shards) or from JOB_COMPLETION_INDEX (N from --shards).
+            existing one is complete) and removes temporary files a killed run left. It trusts \
+            that those outputs came from the same options (pipeline, seed, copies, channels, \
+            compression) and does not check them. A rerun without --resume overwrites outputs \
+            but removes none, so files from other options (name.png beside name_0.png) stay. \
+            --shard I/N processes every N-th image of the sorted list starting at I (0-based), so \
+            that N machines can share a folder; --shard auto takes I from SLURM_ARRAY_TASK_ID \
+            minus SLURM_ARRAY_TASK_MIN (N from --shards or SLURM_ARRAY_TASK_COUNT), which needs \
+            a contiguous array with no step, submitted whole (give a task resubmitted alone its \
+            I/N explicitly), or from JOB_COMPLETION_INDEX (N from --shards).
 
             Progress goes to standard error: a bar on a terminal, a plain line every second \
             otherwise, nothing with --quiet. Ctrl-C stops cleanly: images being written are \
-            finished, workers exit, the summary is printed; rerun with --resume to finish.
+            finished, workers exit, the summary is printed; rerun with --resume to finish. The \
+            summary's "wrote N images" counts output files (K per image with --copies K); its \
+            failed and skipped counts are of input images.
 
             A file that fails is reported on standard error as `error: <path>: <reason>` and the \
             run goes on; a full or read-only output disk stops the run.
@@ -92,7 +102,7 @@ struct RunCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write a JSON-lines manifest of every output and what it drew.", valueName: "file"))
     var manifest: String?
 
-    @Option(help: ArgumentHelp("Make the outputs of a manifest again, byte for byte, without drawing.",
+    @Option(help: ArgumentHelp("Make the outputs of a manifest again, byte for byte with the same build, without drawing.",
                                valueName: "file"))
     var replay: String?
 
@@ -104,7 +114,7 @@ struct RunCommand: ParsableCommand {
                                valueName: "n"))
     var workers: Int?
 
-    @Flag(help: "Skip images whose outputs all exist (from an earlier, interrupted run); remove its stale temporary files.")
+    @Flag(help: "Skip images whose outputs all exist (from an earlier, interrupted run with the same options; not checked); remove its stale temporary files.")
     var resume = false
 
     @Option(help: ArgumentHelp("Process only every N-th image of the sorted list, starting at I (0-based); "

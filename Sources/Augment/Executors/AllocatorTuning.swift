@@ -9,7 +9,8 @@ public enum AllocatorTuning {
     /// `mmap` and returns it with `munmap`, and gives freed heap back to the system past its
     /// trim threshold: per image, page faults and system calls for memory it will want again at
     /// once. Raising both thresholds keeps those buffers in the heap and reuses them: measured
-    /// 13% more images/s for the serial folder job and 10% for threads (benchmarks/README.md).
+    /// 13-30% more images/s for the serial folder job and 10-20% for threads, depending on the
+    /// run (see benchmarks/README.md).
     /// Memory stays bounded: what is kept is at most what the largest images needed.
     ///
     /// Call once, early. Does nothing where the allocator is not glibc's.

@@ -50,7 +50,9 @@ public enum GeometricOp: Sendable, Equatable, Hashable {
     /// The `width` × `height` region whose top-left pixel is (`x`, `y`); it must lie inside the image.
     case crop(x: Int, y: Int, width: Int, height: Int)
     /// The centred `width` × `height` region (the top-left at ((w - width) / 2, (h - height) / 2),
-    /// rounded down, as torchvision and albumentations do); it must fit inside the image.
+    /// rounded down, as albumentations does; torchvision rounds to nearest, halves to even, so
+    /// where a margin is 3, 7, 11, ... pixels its crop is one pixel further right or down); it must
+    /// fit inside the image.
     case centerCrop(width: Int, height: Int)
     /// Resize to `width` × `height` with half-pixel centres, as OpenCV's `resize`.
     case resize(width: Int, height: Int, interpolation: Interpolation)
