@@ -6,7 +6,7 @@ extension FolderJob {
     /// (`ChunkPlan`) from a shared queue: an atomic cursor over the sorted list, so taking work
     /// is one atomic increment and the queue holds nothing but the list. The pixel work runs
     /// with no lock at all (a `FolderJob` is immutable and every image writes its own files);
-    /// only the hand-over of results takes a mutex.
+    /// only the hand-over of results takes a lock.
     ///
     /// `report` is called on the calling thread, once per image, as results arrive (the calling
     /// thread only waits and reports). The outputs are the serial executor's, byte for byte:
@@ -64,7 +64,7 @@ private final class ThreadRunState: Sendable {
     /// Signalled once per posted result and once per finished thread.
     let signal = DispatchSemaphore(value: 0)
     private let stopped = Atomic<Bool>(false)
-    private let pending = Mutex<(reports: [ImageReport], running: Int)>(([], 0))
+    private let pending = LockedState<(reports: [ImageReport], running: Int)>(([], 0))
 
     init(workers: Int) {
         pending.withLock { $0.running = max(workers, 1) }
