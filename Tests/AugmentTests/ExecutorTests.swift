@@ -266,7 +266,9 @@ struct ExecutorTests {
         #expect(sawProgress)
         #expect(result.status == 130, "\(result.standardError)")
         let written = try PipelineRunTests.contents(of: output)
-        #expect(written.count == 4, "the two images in progress finish, the two queued are not started: \(written.keys.sorted())")
+        // Images 1 and 2 were done when the progress line came; 3 and 4 were in progress (or about
+        // to start, on a slow machine); 5 and 6 waited in the pipes and must not be started.
+        #expect((2...4).contains(written.count), "the queued images are not started: \(written.keys.sorted())")
         Self.expectNoTemporaries(written, "processes")
     }
 }
