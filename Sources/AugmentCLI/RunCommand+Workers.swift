@@ -13,17 +13,12 @@ extension RunCommand {
     /// BLAS thread per core (OpenBLAS reads it when it loads, before any code runs).
     static var workerEnvironment: [String] {
         var environment = ProcessInfo.processInfo.environment
-        if environment["OPENBLAS_NUM_THREADS"] == nil && environment["OMP_NUM_THREADS"] == nil {
-            environment["OPENBLAS_NUM_THREADS"] = "1"
-        }
+        if !BLAS.userChoseThreadCount { environment["OPENBLAS_NUM_THREADS"] = "1" }
         return environment.map { "\($0.key)=\($0.value)" }.sorted()
     }
 
     /// With several threads, one BLAS thread each, unless the user set the thread count.
     static func limitBLASThreads(workers: Int) {
-        let environment = ProcessInfo.processInfo.environment
-        if workers > 1 && environment["OPENBLAS_NUM_THREADS"] == nil && environment["OMP_NUM_THREADS"] == nil {
-            BLAS.threadCount = 1
-        }
+        if workers > 1 && !BLAS.userChoseThreadCount { BLAS.threadCount = 1 }
     }
 }

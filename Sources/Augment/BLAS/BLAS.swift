@@ -1,4 +1,9 @@
 import COpenBLAS
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// OpenBLAS, reached through its `cblas.h`: matrix products and control of its thread pool.
 public enum BLAS {
@@ -7,6 +12,13 @@ public enum BLAS {
     public static var threadCount: Int {
         get { Int(openblas_get_num_threads()) }
         set { openblas_set_num_threads(Int32(max(newValue, 1))) }
+    }
+
+    /// True when the user set OpenBLAS's threads through the environment (`OPENBLAS_NUM_THREADS`
+    /// or `OMP_NUM_THREADS`): the executors then leave the count alone; otherwise parallel
+    /// workers each hold OpenBLAS to one thread, so that N workers do not start N × cores threads.
+    public static var userChoseThreadCount: Bool {
+        getenv("OPENBLAS_NUM_THREADS") != nil || getenv("OMP_NUM_THREADS") != nil
     }
 
     /// Single-precision `C = A · B` for row-major matrices: `a` is `rows × inner`, `b` is

@@ -24,7 +24,7 @@ public enum WorkerServer {
         signal(SIGINT, SIG_IGN)
         signal(SIGPIPE, SIG_IGN)
         // One BLAS thread per worker (the workers are the parallelism), unless the user chose.
-        if getenv("OPENBLAS_NUM_THREADS") == nil && getenv("OMP_NUM_THREADS") == nil { BLAS.threadCount = 1 }
+        if !BLAS.userChoseThreadCount { BLAS.threadCount = 1 }
 
         guard PipeIO.writeAll(output, WorkerProtocol.hello) else { return 0 }
         var buffer: [UInt8] = []

@@ -112,9 +112,6 @@ public struct FolderJob: Sendable {
         return input.relativePaths
     }
 
-    /// Where the output for an input path goes when it has one copy.
-    public func outputPath(for relativePath: String) -> String { outputRoot + "/" + relativePath }
-
     /// Reads and decodes one image, draws (or, replaying, looks up) what to do with each of its
     /// outputs, applies the operations in one fused pass (`Geometry.apply(_:to:)`), encodes and
     /// atomically writes every output. Every copy is drawn before any is written.
@@ -160,8 +157,7 @@ public struct FolderJob: Sendable {
             let encoded: [UInt8]
             do {
                 let source = try image(channels: entry.channels)
-                let operations = entry.transforms.operations
-                let result = operations.isEmpty ? source : try Geometry.apply(operations, to: source)
+                let result = try Geometry.apply(entry.transforms.operations, to: source)
                 encoded = try PNG.encode(result, compression: entry.compression)
             } catch let error as ImageFailure {
                 throw error
