@@ -14,6 +14,19 @@ public enum BLAS {
         set { openblas_set_num_threads(Int32(max(newValue, 1))) }
     }
 
+    /// OpenBLAS's build description (`openblas_get_config`): version, kernel and thread model,
+    /// such as "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Haswell MAX_THREADS=64".
+    public static var configuration: String { String(cString: openblas_get_config()) }
+
+    /// OpenBLAS's own default: the count the user set in the environment, else every core it
+    /// may use (`openblas_get_num_procs`).
+    public static var defaultThreadCount: Int {
+        for name in ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS"] {
+            if let value = getenv(name).flatMap({ Int(String(cString: $0)) }), value > 0 { return value }
+        }
+        return max(Int(openblas_get_num_procs()), 1)
+    }
+
     /// True when the user set OpenBLAS's threads through the environment (`OPENBLAS_NUM_THREADS`
     /// or `OMP_NUM_THREADS`): the executors then leave the count alone; otherwise parallel
     /// workers each hold OpenBLAS to one thread, so that N workers do not start N × cores threads.
