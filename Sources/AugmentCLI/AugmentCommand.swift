@@ -11,7 +11,7 @@ struct AugmentCommand: ParsableCommand {
             correction), and writes PNG.
             """,
         version: "0.1.0 (libpng \(PNG.libpngVersion))",
-        subcommands: [RunCommand.self, InfoCommand.self, WorkerCommand.self]
+        subcommands: [RunCommand.self, StatsCommand.self, InfoCommand.self, WorkerCommand.self]
     )
 }
 
