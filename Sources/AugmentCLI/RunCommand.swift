@@ -25,7 +25,7 @@ struct RunCommand: ParsableCommand {
                               {"op": "rotate", "angle": [-30, 30]},
                               {"op": "random_resized_crop", "width": 96, "height": 96}]}
             Ops: hflip, vflip, rotate, zoom, crop, center_crop, resize, rotate90, transpose, \
-            random_crop, random_resized_crop, one_of. Numbers may be ranges [lo, hi], drawn \
+            random_crop, random_resized_crop, one_of, pca_lighting. Numbers may be ranges [lo, hi], drawn \
             uniformly per image; every op takes p, the probability of applying it (default 1). \
             The whole file is checked before any image is read.
 
@@ -267,7 +267,14 @@ struct RunCommand: ParsableCommand {
                 guard let text = String(validating: bytes, as: UTF8.self) else {
                     throw ManifestError(line: 0, reason: "\(replay) is not UTF-8 text")
                 }
-                return (.replay(try Manifest(parsing: text)), .replay(manifestText: text))
+                let manifest = try Manifest(parsing: text)
+                if let entry = manifest.entries.first(where: { $0.transforms.contains { $0.name == "normalize" } }) {
+                    printError("error: \(replay): \(entry.output): \(Self.normalizeRefusal)")
+                    throw ExitCode.validationFailure
+                }
+                return (.replay(manifest), .replay(manifestText: text))
+            } catch let error as ExitCode {
+                throw error
             } catch let error as FileError {
                 printError("error: \(replay): \(error)")
                 throw ExitCode.validationFailure
@@ -289,10 +296,19 @@ struct RunCommand: ParsableCommand {
                 printError("error: \(error)")
                 throw ExitCode.validationFailure
             }
+            if augmentation.pipeline.makesFloatValues {
+                let last = augmentation.pipeline.transforms.count - 1
+                printError("error: \(pipeline): transforms[\(last)] (normalize): \(Self.normalizeRefusal)")
+                throw ExitCode.validationFailure
+            }
         }
         return (.augment(augmentation), .augment(pipelineText: text, format: format, seed: augmentation.seed,
                                                    copies: augmentation.copies))
     }
+
+    /// Why `augment run` takes no pipeline ending in `normalize`.
+    static let normalizeRefusal = "normalize makes float values, which PNG cannot store; "
+        + "it is for training batches (augment batches, planned), not augment run"
 
     /// Creates the folder of `path` if needed and checks that a file can be written there, so
     /// that a long run does not end unable to write its manifest.

@@ -163,7 +163,7 @@ struct PipelineParsingTests {
         let error = Self.error(#"{"transforms": [{"op": "hflip"}, {"op": "rotate", "angle": 3}, {"op": "shear", "x": 3}]}"#)
         #expect(error?.kind == .unknownOperation)
         #expect(error?.description == "transforms[2]: unknown op \"shear\": expected one of hflip, vflip, rotate, zoom, "
-            + "crop, center_crop, resize, rotate90, transpose, random_crop, random_resized_crop, one_of")
+            + "crop, center_crop, resize, rotate90, transpose, random_crop, random_resized_crop, one_of, pca_lighting, normalize")
         #expect(Self.error(#"{"transforms": [{"p": 0.5}]}"#)?.kind == .missingKey)
         #expect(Self.error(#"{"transforms": [{"op": 3}]}"#)?.kind == .wrongType)
     }

@@ -113,7 +113,7 @@ public struct FolderJob: Sendable {
     }
 
     /// Reads and decodes one image, draws (or, replaying, looks up) what to do with each of its
-    /// outputs, applies the operations in one fused pass (`Geometry.apply(_:to:)`), encodes and
+    /// outputs, applies the operations in fused passes (`[DrawnTransform].apply(to:)`), encodes and
     /// atomically writes every output. Every copy is drawn before any is written.
     ///
     /// - Returns: the manifest entries of the outputs written, in copy order.
@@ -157,7 +157,7 @@ public struct FolderJob: Sendable {
             let encoded: [UInt8]
             do {
                 let source = try image(channels: entry.channels)
-                let result = try Geometry.apply(entry.transforms.operations, to: source)
+                let result = try entry.transforms.apply(to: source)
                 encoded = try PNG.encode(result, compression: entry.compression)
             } catch let error as ImageFailure {
                 throw error

@@ -5,7 +5,9 @@ extension DrawnTransform {
     ///
     /// `{"op":"rotate","angle":-12.25,"interpolation":"bilinear","fill":0}`,
     /// `{"op":"random_resized_crop","x":3,"y":0,"crop_width":40,"crop_height":31,"width":96,"height":96,"interpolation":"bilinear"}`,
-    /// `{"op":"one_of","chosen":1,"transform":{"op":"vflip"}}`.
+    /// `{"op":"one_of","chosen":1,"transform":{"op":"vflip"}}`,
+    /// `{"op":"pca_lighting","shift":[1.25,-0.5,0.3125]}`,
+    /// `{"op":"normalize","mean":[0.485,0.456,0.406],"std":[0.229,0.224,0.225],"max_pixel_value":255}`.
     ///
     /// - Complexity: O(nesting depth).
     public var document: DocumentValue {
@@ -44,6 +46,11 @@ extension DrawnTransform {
                           Member("interpolation", .string(interpolation.rawValue)))
         case .oneOf(let chosen, let transform):
             return object(Member("chosen", .number(chosen)), Member("transform", transform.document))
+        case .pcaLighting(let shift):
+            return object(Member("shift", .array(shift.map { .number($0) })))
+        case .normalize(let mean, let std, let maxPixelValue):
+            return object(Member("mean", .array(mean.map { .number($0) })), Member("std", .array(std.map { .number($0) })),
+                          Member("max_pixel_value", .number(maxPixelValue)))
         }
     }
 
@@ -128,6 +135,14 @@ extension DrawnTransform {
                                         expected: "the chosen child's drawn values", found: "\"skipped\"")
             }
             self = .oneOf(chosen: chosen, transform: child)
+        case "pca_lighting":
+            try exactly("shift")
+            self = .pcaLighting(shift: try keys.numberList("shift"))
+        case "normalize":
+            try exactly("mean", "std", "max_pixel_value")
+            self = .normalize(mean: try keys.numberList("mean"),
+                              std: try keys.numberList("std", allowed: "positive", isAllowed: { $0 > 0 }),
+                              maxPixelValue: try real("max_pixel_value", positive: true))
         default:
             throw PipelineFileError(.unknownOperation, location: location, key: name,
                                     expected: "one of " + Transform.operationNames.joined(separator: ", "))

@@ -20,6 +20,10 @@ public indirect enum DrawnTransform: Sendable, Hashable {
                            width: Int, height: Int, interpolation: Interpolation)
     /// `one_of` chose its child at index `chosen`, which drew `transform` (never `.skipped`).
     case oneOf(chosen: Int, transform: DrawnTransform)
+    /// The shift in levels `pca_lighting` drew for each of the first `shift.count` channels.
+    case pcaLighting(shift: [Double])
+    /// `normalize`'s values (nothing is drawn; see `Transform.Normalization`).
+    case normalize(mean: [Double], std: [Double], maxPixelValue: Double)
 
     /// The operation name, as in pipeline files, or `"skipped"`.
     public var name: String {
@@ -37,10 +41,13 @@ public indirect enum DrawnTransform: Sendable, Hashable {
         case .randomCrop: "random_crop"
         case .randomResizedCrop: "random_resized_crop"
         case .oneOf: "one_of"
+        case .pcaLighting: "pca_lighting"
+        case .normalize: "normalize"
         }
     }
 
-    /// The concrete operations this record stands for, in order (none when skipped).
+    /// The geometric operations this record stands for, in order (none when skipped, and
+    /// none for the pixel-value transforms, which keep the size; `apply(to:)` applies both).
     ///
     /// - Complexity: O(nesting depth).
     public var operations: [GeometricOp] {
@@ -63,11 +70,14 @@ public indirect enum DrawnTransform: Sendable, Hashable {
             [.crop(x: x, y: y, width: cropWidth, height: cropHeight),
              .resize(width: width, height: height, interpolation: interpolation)]
         case .oneOf(_, let transform): transform.operations
+        case .pcaLighting, .normalize: []
         }
     }
 }
 
 extension [DrawnTransform] {
-    /// The concrete operations of every record, in order: what `Geometry.apply(_:to:)` takes.
+    /// The geometric operations of every record, in order: what `Geometry.apply(_:to:)` takes,
+    /// and all there is to apply when no record changes pixel values (else see `apply(to:)`).
+    /// Their output sizes are the pipeline's.
     public var operations: [GeometricOp] { flatMap(\.operations) }
 }

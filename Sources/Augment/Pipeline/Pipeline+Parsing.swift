@@ -80,6 +80,7 @@ extension Pipeline {
         for (index, item) in items.enumerated() {
             transforms.append(try Transform(reading: item, at: "transforms[\(index)]"))
         }
+        try Self.checkNormalizeIsLast(transforms)
         self.init(transforms)
     }
 }

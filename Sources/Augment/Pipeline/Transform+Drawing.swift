@@ -55,6 +55,10 @@ extension Transform.Operation {
                                                in: size, using: &generator)
             case .randomResizedCrop(let settings):
                 return settings.draw(using: &generator, size: size)
+            case .pcaLighting(let settings):
+                return try settings.draw(using: &generator, channels: channels)
+            case .normalize(let settings):
+                return try settings.draw(channels: channels)
             case .oneOf:
                 preconditionFailure("one_of is drawn above")
             }

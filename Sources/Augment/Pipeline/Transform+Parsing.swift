@@ -8,7 +8,7 @@ extension Transform {
     /// The canonical `op` names, in the order the README lists them.
     public static let operationNames = [
         "hflip", "vflip", "rotate", "zoom", "crop", "center_crop", "resize", "rotate90", "transpose",
-        "random_crop", "random_resized_crop", "one_of",
+        "random_crop", "random_resized_crop", "one_of", "pca_lighting", "normalize",
     ]
 
     /// Reads one transform of a pipeline file: an object with `op`, the operation's keys and `p`.
@@ -95,6 +95,12 @@ extension Transform {
                                                   expected: "a range [lo, hi] of positive aspect ratios (width / height)",
                                                   isAllowed: { $0 > 0 && $0.isFinite }),
                 interpolation: try keys.interpolation(allowed: Interpolation.allCases)))
+        case "pca_lighting":
+            try allow("sigma", "eigenvalues", "eigenvectors")
+            return .pcaLighting(try readPCALighting(keys))
+        case "normalize":
+            try allow("mean", "std", "max_pixel_value")
+            return .normalize(try readNormalization(keys))
         default:  // one_of
             try allow("transforms")
             return .oneOf(try readChildren(keys))

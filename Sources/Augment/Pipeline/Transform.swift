@@ -51,6 +51,12 @@ extension Transform {
         /// (its weight), then applied without a further coin toss, as albumentations' `OneOf`.
         /// At least one child has a positive weight.
         case oneOf([Transform])
+        /// AlexNet's "fancy PCA" colour augmentation: a per-channel shift along the principal
+        /// components of the dataset's colours (see `PCALighting`).
+        case pcaLighting(PCALighting)
+        /// albumentations' `Normalize`, to float values (see `Normalization`): only as a
+        /// pipeline's last transform, and not for PNG outputs.
+        case normalize(Normalization)
 
         /// The name of the operation in pipeline files and manifests (`"random_resized_crop"`).
         public var name: String {
@@ -67,6 +73,8 @@ extension Transform {
             case .randomCrop: "random_crop"
             case .randomResizedCrop: "random_resized_crop"
             case .oneOf: "one_of"
+            case .pcaLighting: "pca_lighting"
+            case .normalize: "normalize"
             }
         }
     }
