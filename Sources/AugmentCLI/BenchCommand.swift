@@ -35,8 +35,9 @@ struct BenchCommand: ParsableCommand {
             writes an SVG per run (each task a bar on its worker's lane, the median repeat) and \
             throughput.svg comparing the executors per workload.
 
-            Exit status: 0 done; 2 a workload could not run (missing images, an unwritable \
-            scratch folder, a worker that failed); 64 a bad option.
+            Exit status: 0 done; 2 a workload could not run (missing images or pipeline file, \
+            an image that fails, an unwritable scratch folder, a worker that failed); 64 a bad \
+            option or a pipeline file that does not parse.
             """
     )
 
@@ -88,18 +89,29 @@ struct BenchCommand: ParsableCommand {
     }
 
     func run() throws {
+        AllocatorTuning.configureForImageBuffers()
         let scratchFolder = try makeScratchFolder()
         defer { if scratch == nil { rmdir(scratchFolder) } }
         var pipelineText = "", format = PipelineFileFormat.json
         let workloadNames = try parsedWorkloads()
         if workloadNames.contains("augment") {
             do {
-                let bytes = try FileIO.read(pipeline)
-                pipelineText = String(decoding: bytes, as: UTF8.self)
+                pipelineText = try PipelineFileError.text(ofFile: pipeline)
                 format = PipelineFileFormat(path: pipeline, text: pipelineText)
             } catch {
-                printError("error: \(error) (choose one with --pipeline FILE)")
+                printError("error: \(error) (choose a pipeline with --pipeline FILE)")
                 throw ExitStatus.couldNotRun
+            }
+            // A pipeline that does not parse is a bad option, refused before anything runs.
+            do {
+                let parsed = try Pipeline(parsing: pipelineText, format: format, name: pipeline)
+                if parsed.makesFloatValues {
+                    printError("error: \(pipeline): transforms[\(parsed.transforms.count - 1)] (normalize): \(RunCommand.normalizeRefusal)")
+                    throw ExitCode.validationFailure
+                }
+            } catch let error as PipelineFileError {
+                printError("error: \(error)")
+                throw ExitCode.validationFailure
             }
         }
         let suite = BenchSuite(workloads: workloadNames, executors: try parsedExecutors(), workerCounts: try parsedWorkerCounts(),

@@ -28,15 +28,10 @@ enum BenchTable {
         return "\(slug)-\(result.executor.rawValue)-\(result.workers).svg"
     }
 
-    /// `value` with `decimals` digits after the point ("-" when not finite).
+    /// `value` with `decimals` digits after the point, or "-" when it is not finite (a
+    /// speedup without a serial baseline).
     static func fixed(_ value: Double, _ decimals: Int) -> String {
-        guard value.isFinite else { return "-" }
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let scaled = (abs(value) * scale).rounded()
-        let whole = Int(scaled / scale), fraction = Int(scaled) - whole * Int(scale)
-        let digits = decimals == 0 ? "" : "." + String(repeating: "0", count: decimals - String(fraction).count) + String(fraction)
-        return (value < 0 && scaled > 0 ? "-" : "") + String(whole) + digits
+        value.isFinite ? BenchChart.fixed(value, decimals: decimals) : "-"
     }
 
     private static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {

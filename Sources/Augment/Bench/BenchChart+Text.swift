@@ -7,7 +7,7 @@ extension BenchChart {
     /// ±9e18; no chart coordinate or label comes near.
     ///
     /// - Complexity: O(digits).
-    static func fixed(_ value: Double, decimals: Int) -> String {
+    public static func fixed(_ value: Double, decimals: Int) -> String {
         var decimals = min(max(decimals, 0), 12)
         let value = value.isFinite ? value : 0
         var scaled = (value * powerOfTen(decimals)).rounded()

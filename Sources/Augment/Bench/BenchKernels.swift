@@ -59,7 +59,7 @@ enum BenchKernels {
             let image = try PNG.decode(try FileIO.read(root + "/" + path))
             let drawn = try pipeline.draw(seed: 0, path: path, copy: copy, size: Size(width: image.width, height: image.height),
                                           channels: image.channels)
-            return UInt64(try PNG.encode(try Geometry.apply(drawn.operations, to: image), compression: .fast).count)
+            return UInt64(try PNG.encode(try drawn.apply(to: image), compression: .fast).count)
         } catch let error as FileError {
             throw BenchError(error.description)
         } catch {

@@ -9,7 +9,7 @@ extension BenchResult {
         return BenchChart.timeline(
             title: "\(taskSet.workload.label): \(executor.rawValue)\(workers)",
             subtitle: "\(taskSet.tasks) \(taskSet.workload.unit == "images" ? "images" : "tasks"), "
-                + "\(BenchResult.decimal(run.seconds, 3)) s (median of \(runs.count))",
+                + "\(BenchChart.fixed(run.seconds, decimals: 3)) s (median of \(runs.count))",
             lanes: executor == .serial ? 1 : self.workers, laneName: executor == .serial ? "serial" : "worker",
             spans: run.spans, seconds: run.seconds)
     }
@@ -38,16 +38,5 @@ extension BenchResult {
         }
         return BenchChart.throughput(title: "Throughput by executor (median of repeats; whiskers: slowest to fastest)",
                                      unit: "per second", groups: groups)
-    }
-
-    /// `value` with `decimals` digits after the point.
-    static func decimal(_ value: Double, _ decimals: Int) -> String {
-        guard value.isFinite else { return "-" }
-        var scale = 1.0
-        for _ in 0..<decimals { scale *= 10 }
-        let scaled = (abs(value) * scale).rounded()
-        let whole = Int(scaled / scale), fraction = Int(scaled) - whole * Int(scale)
-        let digits = decimals == 0 ? "" : "." + String(repeating: "0", count: decimals - String(fraction).count) + String(fraction)
-        return (value < 0 && scaled > 0 ? "-" : "") + String(whole) + digits
     }
 }

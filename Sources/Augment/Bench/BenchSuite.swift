@@ -44,14 +44,15 @@ public struct BenchSuite: Sendable {
         public var ioBytes: Int
         public var latencyTasks: Int
         public var latencySeconds: Double
-        /// Products per run, by matrix size (2048³ is 8 times 1024³).
-        public func dotTasks(size: Int) -> Int { max(1, (quick ? 8 : 24) * 1024 * 1024 * 1024 / (size * size * size)) }
+        /// Products per run, by matrix size: the work of 64 products of 1024 (16 with quick), so
+        /// 64 of 1024 and 8 of 2048 (2048³ is 8 times 1024³).
+        public func dotTasks(size: Int) -> Int { max(1, (quick ? 16 : 64) * 1024 * 1024 * 1024 / (size * size * size)) }
         let quick: Bool
 
         public static let full = Sizes(augmentTasks: 2_000, cpuTasks: 48, cpuIterations: 20_000_000, ioTasks: 48,
-                                       ioBytes: 4 << 20, latencyTasks: 64, latencySeconds: 0.02, quick: false)
+                                       ioBytes: 16 << 20, latencyTasks: 64, latencySeconds: 0.02, quick: false)
         public static let quick = Sizes(augmentTasks: 400, cpuTasks: 16, cpuIterations: 10_000_000, ioTasks: 16,
-                                        ioBytes: 4 << 20, latencyTasks: 24, latencySeconds: 0.01, quick: true)
+                                        ioBytes: 8 << 20, latencyTasks: 24, latencySeconds: 0.01, quick: true)
     }
 
     public var sizes: Sizes { quick ? .quick : .full }
@@ -85,7 +86,8 @@ public struct BenchSuite: Sendable {
     }
 
     /// Runs the whole suite. Serial and thread runs share one `BenchWork` per task set, built
-    /// before they are timed; each worker process builds its own inside its timed run.
+    /// and warmed up (one untimed serial pass) before anything is timed; each worker process builds its
+    /// own inside its timed run.
     ///
     /// - Parameters:
     ///   - workerCommand: the command that starts a bench worker (`[augment, "_bench-worker"]`).
@@ -97,16 +99,22 @@ public struct BenchSuite: Sendable {
         var results: [BenchResult] = []
         for taskSet in taskSets {
             defer { taskSet.cleanUp() }
-            var work: BenchWork?
+            // Built before any timing, and warmed up by one untimed serial pass: a first run
+            // pays for new page-cache pages (io: ten times slower), OpenBLAS's thread start and
+            // cold caches, which would otherwise fall on whichever executor runs first.
+            let work = try BenchWork(taskSet)
+            _ = try work.runSerially()
+            taskSet.cleanUp()
             for schedule in schedules {
                 var runs: [BenchRun] = []
                 for _ in 0..<max(repeats, 1) {
                     switch schedule.executor {
-                    case .serial, .threads:
-                        if work == nil { work = try BenchWork(taskSet) }
-                        // BenchWork sets OpenBLAS's threads when built; a processes run in between
-                        // leaves this process's setting alone, so this holds for every run.
-                        runs.append(schedule.executor == .serial ? try work!.runSerially() : try work!.runOnThreads(workers: schedule.workers))
+                    case .serial:
+                        runs.append(try work.runSerially())
+                    case .threads:
+                        // BenchWork set OpenBLAS's threads when built; processes runs leave this
+                        // process's setting alone.
+                        runs.append(try work.runOnThreads(workers: schedule.workers))
                     case .processes:
                         runs.append(try taskSet.runOnProcesses(workers: schedule.workers, command: workerCommand))
                     }

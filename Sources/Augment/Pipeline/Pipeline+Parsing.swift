@@ -24,13 +24,7 @@ extension Pipeline {
     /// - Throws: `PipelineFileError` whose location starts with the path:
     ///   `pipeline.json: transforms[2] (rotate)`, or `pipeline.json` for an unreadable file or bad syntax.
     public init(contentsOfFile path: String) throws(PipelineFileError) {
-        let bytes: [UInt8]
-        do { bytes = try FileIO.read(path) } catch {
-            throw PipelineFileError(.unreadable, location: path, expected: "cannot read it: \(error.reason)")
-        }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw PipelineFileError(.syntax, location: path, expected: "the file is not UTF-8 text")
-        }
+        let text = try PipelineFileError.text(ofFile: path)
         do {
             try self.init(parsing: text, format: PipelineFileFormat(path: path, text: text), name: path)
         } catch where error.kind == .syntax {

@@ -53,3 +53,21 @@ public struct PipelineFileError: Error, Equatable, Sendable, CustomStringConvert
         return "\(location): \(subject): expected \(expected)" + (found.map { ", found \($0)" } ?? "")
     }
 }
+
+extension PipelineFileError {
+    /// The text of a document file (a pipeline, `augment stats` figures).
+    ///
+    /// - Complexity: O(file size).
+    /// - Throws: `PipelineFileError` at `path`: `.unreadable` with the system's reason, or
+    ///   `.syntax` for bytes that are not UTF-8.
+    public static func text(ofFile path: String) throws(PipelineFileError) -> String {
+        let bytes: [UInt8]
+        do { bytes = try FileIO.read(path) } catch {
+            throw PipelineFileError(.unreadable, location: path, expected: "cannot read it: \(error.reason)")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw PipelineFileError(.syntax, location: path, expected: "the file is not UTF-8 text")
+        }
+        return text
+    }
+}

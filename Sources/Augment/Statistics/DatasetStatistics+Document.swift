@@ -59,13 +59,7 @@ extension DatasetStatistics {
     ///
     /// - Throws: `PipelineFileError` whose location is the path.
     public init(contentsOfFile path: String) throws(PipelineFileError) {
-        let bytes: [UInt8]
-        do { bytes = try FileIO.read(path) } catch {
-            throw PipelineFileError(.unreadable, location: path, expected: "cannot read it: \(error.reason)")
-        }
-        guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw PipelineFileError(.syntax, location: path, expected: "the file is not UTF-8 text")
-        }
+        let text = try PipelineFileError.text(ofFile: path)
         try self.init(parsing: text, name: path)
     }
 }
