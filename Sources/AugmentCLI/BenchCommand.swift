@@ -20,8 +20,8 @@ struct BenchCommand: ParsableCommand {
             --images, cycled to 2,000 tasks (400 with --quick)
               cpu      a pure-Swift arithmetic loop per task (its time is checked to grow with \
             the work: 4x the steps must take about 4x the time)
-              io       write a 4 MiB text file per task (into the page cache, as the classic \
-            experiment does; removed after each run)
+              io       write a 16 MiB text file per task (8 with --quick) into the page cache, as \
+            the classic experiment does (nothing synced; removed after each run)
               latency  SIMULATED WAITING: each task sleeps 20 ms (10 with --quick), as an API \
             call would wait
               dot      single-precision matrix products through OpenBLAS cblas_sgemm, for each \
