@@ -11,8 +11,8 @@ struct AugmentCommand: ParsableCommand {
             correction), and writes PNG.
             """,
         version: "0.1.0 (libpng \(PNG.libpngVersion))",
-        subcommands: [RunCommand.self, BenchCommand.self, StatsCommand.self, InfoCommand.self, WorkerCommand.self,
-                      BenchWorkerCommand.self]
+        subcommands: [RunCommand.self, BatchesCommand.self, BenchCommand.self, StatsCommand.self, InfoCommand.self,
+                      WorkerCommand.self, BenchWorkerCommand.self, SampleWorkerCommand.self]
     )
 }
 

@@ -1,0 +1,59 @@
+/// The worker side of `augment batches --executor processes`: what `augment _sample-worker`
+/// runs (SampleProtocol, served by `PipeWorkerServer`). It rebuilds the parent's `BatchJob`,
+/// then makes one sample at a time and sends its pixels back.
+public enum SampleWorkerServer {
+    /// Serves one job until the parent closes the request pipe.
+    ///
+    /// - Returns: the exit status: 0 at end of file, 2 for a protocol violation or a job that
+    ///   cannot be built.
+    /// - Complexity: the samples' work; memory: one image at a time.
+    public static func serve(input: Int32 = 0, output: Int32 = 1) -> Int32 {
+        // One BLAS thread per worker (the workers are the parallelism), unless the user chose.
+        if !BLAS.userChoseThreadCount { BLAS.threadCount = 1 }
+        var job: BatchJob?
+        return PipeWorkerServer.serve(
+            hello: SampleProtocol.hello, input: input, output: output,
+            start: { payload in
+                do {
+                    guard case .job(let description) = try SampleRequest(type: 1, payload: payload) else { return "not a job" }
+                    job = try description.job()
+                    return nil
+                } catch let error as WireError {
+                    return error.reason
+                } catch {
+                    return "\(error)"
+                }
+            },
+            tasks: { payload throws(WireError) in
+                guard case .task(let task, let path, let epoch) = try SampleRequest(type: 2, payload: payload) else {
+                    throw WireError(reason: "not a task")
+                }
+                return [(task, path, Int(epoch))]
+            },
+            run: { (task: (UInt32, String, Int)) in
+                do {
+                    let image = try job!.sample(task.1, epoch: task.2)
+                    return SampleReply.done(task: task.0, width: UInt32(image.width), height: UInt32(image.height),
+                                            channels: UInt8(image.channels), pixels: image.pixels).framed
+                } catch {
+                    return SampleReply.failed(task: task.0, reason: error.reason).framed
+                }
+            })
+    }
+}
+
+extension SampleJobDescription {
+    /// The job this describes.
+    ///
+    /// - Throws: the reason, for a pipeline that does not parse or has no fixed output size.
+    func job() throws(WireError) -> BatchJob {
+        do {
+            let pipeline = try Pipeline(parsing: pipelineText, format: format)
+            return try BatchJob(root: root, pipeline: pipeline, seed: seed, channels: channels, maxPixels: maxPixels)
+        } catch let error as PipelineFileError {
+            throw WireError(reason: error.description)
+        } catch {
+            throw WireError(reason: "\(error)")
+        }
+    }
+}
