@@ -154,7 +154,7 @@ struct RunCommand: ParsableCommand {
     func run() throws {
         AllocatorTuning.configureForImageBuffers()
         let (plan, source) = try readPlan()
-        if let manifest { try checkWritable(manifest) }
+        if let manifest { try Self.checkWritable(manifest) }
         let selectedShard = try chosenShard()
         let options = FolderJob.Options(decoding: decoding.options, compression: compression ?? .fast, resume: resume)
         let job: FolderJob
@@ -268,7 +268,7 @@ struct RunCommand: ParsableCommand {
                     throw ManifestError(line: 0, reason: "\(replay) is not UTF-8 text")
                 }
                 let manifest = try Manifest(parsing: text)
-                if let entry = manifest.entries.first(where: { $0.transforms.contains { $0.name == "normalize" } }) {
+                if let entry = manifest.entries.first(where: { $0.transforms.contains(where: \.isNormalize) }) {
                     printError("error: \(replay): \(entry.output): \(Self.normalizeRefusal)")
                     throw ExitCode.validationFailure
                 }
@@ -311,8 +311,8 @@ struct RunCommand: ParsableCommand {
         + "it is for training batches (augment batches, planned), not augment run"
 
     /// Creates the folder of `path` if needed and checks that a file can be written there, so
-    /// that a long run does not end unable to write its manifest.
-    private func checkWritable(_ path: String) throws {
+    /// that a long run does not end unable to write its manifest (or report).
+    static func checkWritable(_ path: String, what: String = "the manifest") throws {
         let folder = path.lastIndex(of: "/").map { String(path[..<$0]) } ?? "."
         do {
             try FileIO.createFolders(folder)
@@ -321,7 +321,7 @@ struct RunCommand: ParsableCommand {
             throw ExitStatus.couldNotRun
         }
         if access(folder.isEmpty ? "/" : folder, W_OK | X_OK) != 0 {
-            printError("error: \(FileError(path: folder, code: errno, action: "cannot write the manifest in"))")
+            printError("error: \(FileError(path: folder, code: errno, action: "cannot write \(what) in"))")
             throw ExitStatus.couldNotRun
         }
     }

@@ -111,6 +111,56 @@ struct BenchTests {
         }
     }
 
+    @Test("with as many tasks as workers, every worker runs one (the first one ready takes no second)")
+    func tasksEqualWorkers() throws {
+        let run = try BenchTaskSet(.latency(seconds: 0.05), tasks: 2).runOnProcesses(workers: 2, command: Self.workerCommand)
+        #expect(Set(run.spans.map(\.lane)) == [0, 1])
+    }
+
+    @Test("the dot workload's products are the matrices' product, under either OpenBLAS setting and every executor",
+          arguments: [0, 1])
+    func dotWorkload(blasThreads: Int) throws {
+        let size = 24
+        let taskSet = BenchTaskSet(.dot(size: size, blasThreads: blasThreads), tasks: 30)
+        let work = try BenchWork(taskSet)
+        if blasThreads == 1 { #expect(BLAS.threadCount == 1) }
+        // The checksum is element (task mod size²) of the product, summed: compute it directly.
+        let a = BenchKernels.matrix(size: size, seed: 1), b = BenchKernels.matrix(size: size, seed: 2)
+        var product = [Double](repeating: 0, count: size * size)
+        for row in 0..<size {
+            for column in 0..<size {
+                product[row * size + column] = (0..<size).reduce(0.0) { $0 + Double(a[row * size + $1]) * Double(b[$1 * size + column]) }
+            }
+        }
+        let serial = try work.runSerially()
+        var expected: UInt64 = 0
+        var largest = 0.0
+        for task in 0..<30 {
+            let element = product[task % product.count]
+            let computed = try work.run(task: task)
+            largest = max(largest, abs(Double(Float(bitPattern: UInt32(computed))) - element))
+            expected &+= computed
+        }
+        #expect(largest < 1e-4, "float products agree with double ones")
+        #expect(serial.checksum == expected)
+        #expect(try work.runOnThreads(workers: 2).checksum == expected)
+        #expect(try taskSet.runOnProcesses(workers: 2, command: Self.workerCommand).checksum == expected)
+    }
+
+    @Test("a worker that exits, is killed, or does not speak the protocol stops the run with its pid and how it ended")
+    func brokenWorkers() {
+        let taskSet = BenchTaskSet(.latency(seconds: 0.001), tasks: 4)
+        func reason(_ command: [String]) -> String {
+            do { _ = try taskSet.runOnProcesses(workers: 2, command: command); return "no error" } catch { return error.reason }
+        }
+        let exits = reason(["/bin/sh", "-c", "exit 3"])
+        #expect(exits.contains("bench worker") && exits.contains("ended (exit status 3) before its work was done"), "\(exits)")
+        let killed = reason(["/bin/sh", "-c", "kill -9 $$"])
+        #expect(killed.contains("ended (killed by signal 9)"), "\(killed)")
+        let stranger = reason(["/bin/sh", "-c", "echo hello there; cat > /dev/null"])
+        #expect(stranger.contains("does not speak this protocol"), "\(stranger)")
+    }
+
     @Test("the io workload writes files of its size and the clean-up removes them all")
     func ioWorkload() throws {
         let folder = try TestData.makeTemporaryFolder("augment-bench-io")

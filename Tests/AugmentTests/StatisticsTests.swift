@@ -204,7 +204,7 @@ struct StatisticsTests {
         let text = summary.document.jsonText
         #expect(text.hasPrefix(#"{"count":\#(statistics.count),"images":5,"channels":3,"mean":["#))
         #expect(try DatasetStatistics(parsing: text) == summary)
-        #expect(summary.eigenvalues.reduce(0, +) - summary.covariance.indices.reduce(0) { $0 + summary.covariance[$1][$1] }
+        #expect(abs(summary.eigenvalues.reduce(0, +) - summary.covariance.indices.reduce(0) { $0 + summary.covariance[$1][$1] })
                 < 1e-9 * summary.eigenvalues[0], "the eigenvalues sum to the trace")
 
         func error(_ text: String) -> PipelineFileError? {

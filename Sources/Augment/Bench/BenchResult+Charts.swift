@@ -9,7 +9,7 @@ extension BenchResult {
         return BenchChart.timeline(
             title: "\(taskSet.workload.label): \(executor.rawValue)\(workers)",
             subtitle: "\(taskSet.tasks) \(taskSet.workload.unit == "images" ? "images" : "tasks"), "
-                + "\(BenchChart.fixed(run.seconds, decimals: 3)) s (median of \(runs.count))",
+                + "\(BenchChart.fixed(run.seconds, decimals: 3)) s (the median run of \(runs.count))",
             lanes: executor == .serial ? 1 : self.workers, laneName: executor == .serial ? "serial" : "worker",
             spans: run.spans, seconds: run.seconds)
     }

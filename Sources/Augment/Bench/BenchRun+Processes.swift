@@ -29,9 +29,11 @@ extension BenchTaskSet {
         var spans: [TaskSpan] = []
         var checksum: UInt64 = 0
         var nextTask = 0
-        /// Keeps worker `index` two tasks ahead, or lets it exit when none remain.
+        /// Keeps worker `index` two tasks ahead while there are more tasks left than workers
+        /// (so that it never waits for its next), one otherwise (so that the first worker ready
+        /// cannot take a share another would run at once), and lets it exit when none remain.
         func feed(_ index: Int) {
-            while pool.workers[index].owed < 2 && nextTask < tasks {
+            while pool.workers[index].owed < (tasks - nextTask > pool.count ? 2 : 1) && nextTask < tasks {
                 pool.send(BenchRequest.tasks([UInt32(nextTask)]).framed, to: index, replies: 1)
                 nextTask += 1
             }
@@ -50,8 +52,8 @@ extension BenchTaskSet {
                     feed(frame.worker)
                 case .refused(let reason):
                     throw BenchError("bench worker \(pool.pid(frame.worker)) refused the task set: \(reason)")
-                case .failed(_, let reason):
-                    throw BenchError(reason)
+                case .failed(let task, let reason):
+                    throw BenchError("task \(task) on bench worker \(pool.pid(frame.worker)): \(reason)")
                 case .done(let task, let start, let stop, let taskChecksum):
                     spans.append(TaskSpan(task: Int(task), lane: frame.worker, start: BenchWork.seconds(start, since: begin),
                                           stop: BenchWork.seconds(stop, since: begin)))

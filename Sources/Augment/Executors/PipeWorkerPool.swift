@@ -41,9 +41,14 @@ struct PipeWorkerPool {
                 throw WireError(reason: error.description)
             }
             workers.append(Worker(process: process))
-            // The greeting and job are written before the worker runs anything; a pipe holds
-            // 64 KiB, more than any job here.
-            _ = PipeIO.writeAll(process.requests, hello + job)
+            // Writes to these workers block: a job (which carries a pipeline's text) may be
+            // larger than a pipe holds, and a worker reads all of it before it writes more than
+            // its greeting, so a blocking write cannot deadlock; later requests are a few bytes.
+            _ = fcntl(process.requests, F_SETFL, fcntl(process.requests, F_GETFL) & ~O_NONBLOCK)
+            guard PipeIO.writeAll(process.requests, hello + job) else {
+                // The worker is gone already; its reply pipe's end of file will say how.
+                continue
+            }
         }
     }
 

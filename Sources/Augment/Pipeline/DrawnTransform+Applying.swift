@@ -1,4 +1,13 @@
 extension DrawnTransform {
+    /// True for a `normalize` record, inside `one_of` too.
+    public var isNormalize: Bool {
+        switch self {
+        case .normalize: true
+        case .oneOf(_, let transform): transform.isNormalize
+        default: false
+        }
+    }
+
     /// The per-channel shift of a `pca_lighting` record (inside `one_of` too), or nil.
     var channelShift: [Double]? {
         switch self {
@@ -22,10 +31,14 @@ extension [DrawnTransform] {
         var image = image
         var pending: [GeometricOp] = []
         for record in self {
-            if case .normalize = record {
+            if record.isNormalize {
                 throw .invalidParameter("normalize makes float values, which an 8-bit image (or PNG) cannot hold")
             }
             if let shift = record.channelShift {
+                // A manifest may say anything: refuse what the kernel cannot take.
+                guard shift.count <= image.channels, shift.allSatisfy({ $0.isFinite }) else {
+                    throw .invalidParameter("pca_lighting has \(shift.count) shifts for a \(image.channels)-channel image")
+                }
                 image = try Geometry.apply(pending, to: image)
                 pending.removeAll()
                 image = Photometric.shift(image, by: shift)

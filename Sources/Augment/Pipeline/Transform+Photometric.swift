@@ -3,10 +3,12 @@ extension Transform {
     /// `alpha[i]` is drawn from N(0, sigma) for every principal component `i`, and channel `c`
     /// is shifted by `Σ_i eigenvectors[i][c] × alpha[i] × eigenvalues[i] / 255` levels.
     ///
-    /// Scale: fb.resnet.torch, timm and albumentations apply `Σ v α λ'` to values on the 0-1
-    /// scale, with λ' the eigenvalues of the 0-1 covariance. Here eigenvalues are those of the
-    /// 0-255 covariance (`augment stats`), λ = 255² λ', so the shift in levels is
-    /// 255 × Σ v α λ' = Σ v α λ / 255: the same augmentation.
+    /// Scale: fb.resnet.torch and timm apply `Σ v α λ'` to values on the 0-1 scale, with λ' the
+    /// eigenvalues of the dataset's 0-1 covariance. Here eigenvalues are those of the 0-255
+    /// covariance (`augment stats`), λ = 255² λ', so the shift in levels is
+    /// 255 × Σ v α λ' = Σ v α λ / 255: the same augmentation. (albumentations' `FancyPCA`
+    /// differs: it computes the components of each image itself, and truncates when it
+    /// converts back to 8 bits, where this rounds.)
     ///
     /// Eigenvectors are rows (`eigenvectors[i]` belongs to `eigenvalues[i]`), as `augment stats`
     /// writes them; k components of k values each. An image with k channels is shifted in every

@@ -5,6 +5,8 @@ struct CommandResult {
     var status: Int32
     var standardOutput: String
     var standardError: String
+    /// Standard output as bytes, for binary output (`augment batches`).
+    var outputBytes: [UInt8] = []
 
     /// The `error:` lines of standard error.
     var errorLines: [String] { standardError.split(separator: "\n").map(String.init).filter { $0.hasPrefix("error:") } }
@@ -42,6 +44,6 @@ enum CommandRunner {
         process.waitUntilExit()
         return CommandResult(status: process.terminationStatus,
                              standardOutput: String(decoding: outputData, as: UTF8.self),
-                             standardError: String(decoding: errorData, as: UTF8.self))
+                             standardError: String(decoding: errorData, as: UTF8.self), outputBytes: [UInt8](outputData))
     }
 }
