@@ -7,7 +7,7 @@ normalised; a new augmentation and a new order every epoch. The test images go t
 loader without augmentation. Loss and accuracy are printed per epoch.
 
     python3 python/examples/train_softmax.py                      # MNIST subset beside the checkout
-    python3 python/examples/train_softmax.py --epochs 10 --lr 0.05 --executable .build/release/augment
+    python3 python/examples/train_softmax.py --epochs 10 --lr 0.02 --executable .build/release/augment
 
 Needs numpy, the augment executable (--executable, else $AUGMENT_EXECUTABLE, else augment on
 PATH) and a folder-per-class dataset of greyscale or colour PNGs (--train, --test).
@@ -70,7 +70,7 @@ def main(argv=None):
     parser.add_argument("--train", default=str(DATA / "train"), help="folder-per-class training images (default: %(default)s)")
     parser.add_argument("--test", default=str(DATA / "test"), help="folder-per-class test images (default: %(default)s)")
     parser.add_argument("--epochs", type=int, default=5, help="default: %(default)s")
-    parser.add_argument("--lr", type=float, default=0.1, help="SGD learning rate (default: %(default)s)")
+    parser.add_argument("--lr", type=float, default=0.05, help="SGD learning rate (default: %(default)s)")
     parser.add_argument("--weight-decay", type=float, default=1e-4, help="L2 penalty (default: %(default)s)")
     parser.add_argument("--batch-size", type=int, default=32, help="default: %(default)s")
     parser.add_argument("--size", type=int, default=28, help="image side after the crop (default: %(default)s)")
