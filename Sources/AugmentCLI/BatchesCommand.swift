@@ -21,7 +21,8 @@ struct BatchesCommand: ParsableCommand {
             augmentations. Every epoch takes each sample exactly once, in sorted order or, with \
             --shuffle, in a new permutation drawn from (--seed, epoch); --shard I/N keeps every \
             N-th position of that order from I, as PyTorch's DistributedSampler does (without \
-            its padding: ranks differ by at most one sample). Batches never span two epochs; an \
+            its padding: ranks differ by at most one sample; with --drop-last the order is first \
+            cut to a multiple of N, so that every rank has as many batches). Batches never span two epochs; an \
             epoch's last batch is smaller, or dropped with --drop-last. The same options give \
             the same batches, bytes and order whatever --executor and --workers.
 
@@ -129,6 +130,13 @@ struct BatchesCommand: ParsableCommand {
         let shardValue = try shard.map { try Shard(parsing: $0) }
         let epochPlan = EpochPlan(sampleCount: data.samples.count, batchSize: batchSize, shuffle: shuffle, seed: seed,
                                   dropLast: dropLast, shard: shardValue)
+        // Built before anything is printed, so that --print-classes (which a loader runs first)
+        // refuses a pipeline without a fixed output size too.
+        let job: BatchJob
+        do { job = try BatchJob(root: data.root, pipeline: parsedPipeline, seed: seed, channels: channels, maxPixels: maxPixels) } catch {
+            printError("error: \(pipeline): \(error)")
+            throw ExitCode.validationFailure
+        }
         if printClasses {
             let document = DocumentValue.object([
                 .init("classes", .array(data.classes.map { .string($0) })),
@@ -137,11 +145,6 @@ struct BatchesCommand: ParsableCommand {
             ])
             print(document.jsonText)
             return
-        }
-        let job: BatchJob
-        do { job = try BatchJob(root: data.root, pipeline: parsedPipeline, seed: seed, channels: channels, maxPixels: maxPixels) } catch {
-            printError("error: \(pipeline): \(error)")
-            throw ExitCode.validationFailure
         }
         let encoding = try chosenEncoding(job)
         if out != "-" {

@@ -23,6 +23,9 @@ struct BatchesTests {
         return root
     }
 
+    /// Every sample's value in `makeDataset()`, sorted.
+    static let allValues: [UInt8] = [0, 1, 2, 3, 4, 50, 51, 52, 53, 54, 100, 101, 102, 103, 104]
+
     /// A pipeline that makes every image 4x4 without changing its (uniform) value.
     static let resize = Pipeline([Transform(.resize(width: .fixed(4), height: .fixed(4), interpolation: .nearest))])
 
@@ -90,7 +93,7 @@ struct BatchesTests {
         #expect(batches.map(\.images.count) == [4, 4, 4, 3, 4, 4, 4, 3])
         for epoch in [3, 4] {
             let values = batches.filter { $0.epoch == epoch }.flatMap { batch in zip(batch.images, batch.labels).map { ($0.pixels[0], $1) } }
-            #expect(values.map(\.0).sorted() == (0..<3).flatMap { k in (0..<5).map { UInt8(k * 50 + $0) } }, "each sample once")
+            #expect(values.map(\.0).sorted() == Self.allValues, "each sample once")
             #expect(values.allSatisfy { Int64($0.0 / 50) == $0.1 }, "the label is the sample's class folder")
         }
         #expect(batches.filter { $0.epoch == 3 }.flatMap(\.images).map { $0.pixels[0] }
@@ -118,7 +121,7 @@ struct BatchesTests {
             let part = try Self.batches(root, executor: "threads", epochs: 1, shard: try Shard(index: index, count: 2)).batches
             seen += part.flatMap(\.images).map { $0.pixels[0] }
         }
-        #expect(seen.sorted() == (0..<3).flatMap { k in (0..<5).map { UInt8(k * 50 + $0) } }, "two ranks: every sample once in all")
+        #expect(seen.sorted() == Self.allValues, "two ranks: every sample once in all")
     }
 
     /// Reads .npy arrays back to back: (descr, shape, data) each, from the format's description:

@@ -120,4 +120,16 @@ struct EpochPlanTests {
         #expect(rank.samplesPerEpoch == 3 && rank.batchesPerEpoch == 1)
         #expect(Self.plan(2, shard: try Shard(index: 3, count: 4)).samplesPerEpoch == 0)
     }
+
+    @Test("drop_last with shards: every rank gets floor(n / N) samples, disjoint, as DistributedSampler(drop_last=True)")
+    func dropLastShards() throws {
+        var seen: [Int] = []
+        for index in 0..<3 {
+            let plan = Self.plan(10, batch: 2, seed: 5, dropLast: true, shard: try Shard(index: index, count: 3))
+            let part = plan.order(epoch: 1)
+            #expect(part.count == 3 && plan.samplesPerEpoch == 3 && plan.batchesPerEpoch == 1)
+            seen += part
+        }
+        #expect(Set(seen).count == 9, "disjoint: 9 of the 10 samples, one dropped for all ranks")
+    }
 }

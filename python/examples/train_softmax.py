@@ -14,6 +14,7 @@ PATH) and a folder-per-class dataset of greyscale or colour PNGs (--train, --tes
 """
 
 import argparse
+import math
 import os
 import sys
 import time
@@ -70,7 +71,7 @@ def main(argv=None):
     parser.add_argument("--train", default=str(DATA / "train"), help="folder-per-class training images (default: %(default)s)")
     parser.add_argument("--test", default=str(DATA / "test"), help="folder-per-class test images (default: %(default)s)")
     parser.add_argument("--epochs", type=int, default=5, help="default: %(default)s")
-    parser.add_argument("--lr", type=float, default=0.05, help="SGD learning rate (default: %(default)s)")
+    parser.add_argument("--lr", type=float, default=0.05, help="SGD learning rate at the start, decayed to 0 along a cosine (default: %(default)s)")
     parser.add_argument("--weight-decay", type=float, default=1e-4, help="L2 penalty (default: %(default)s)")
     parser.add_argument("--batch-size", type=int, default=32, help="default: %(default)s")
     parser.add_argument("--size", type=int, default=28, help="image side after the crop (default: %(default)s)")
@@ -98,14 +99,16 @@ def main(argv=None):
         for epoch in range(options.epochs):
             started = time.perf_counter()
             train.set_epoch(epoch)  # a new order and new augmentations every epoch
+            # Cosine decay: large steps first, small ones at the end, so the last epoch settles.
+            rate = options.lr * 0.5 * (1 + math.cos(math.pi * epoch / options.epochs))
             loss_sum = 0.0
             correct = seen = 0
             for images, labels in train:
                 x = images.reshape(len(images), -1)  # float32 [B, 28*28]
                 logits = x @ weights + bias
                 loss, gradient = softmax_cross_entropy(logits, labels)
-                weights -= options.lr * (x.T @ gradient + options.weight_decay * weights)
-                bias -= options.lr * gradient.sum(axis=0)
+                weights -= rate * (x.T @ gradient + options.weight_decay * weights)
+                bias -= rate * gradient.sum(axis=0)
                 loss_sum += loss * len(labels)
                 correct += int((logits.argmax(axis=1) == labels).sum())
                 seen += len(labels)

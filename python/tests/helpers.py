@@ -43,14 +43,16 @@ def make_class_dataset(root, counts, nested=False):
     """Folder-per-class dataset: counts = {"class": n}; returns {ident: class index}.
     Images get identities 1, 2, ... in the sorted order of their paths."""
     root = Path(root)
-    expected = {}
-    ident = 0
+    files = []
     for label, name in enumerate(sorted(counts)):
         for i in range(counts[name]):
-            ident += 1
-            sub = root / name / ("sub" if nested and i % 2 else "") / f"img{i:03d}.png"
-            write_png(sub, image_for(ident))
-            expected[ident] = label
+            relative = f"{name}/{'sub/' if nested and i % 2 else ''}img{i:03d}.png"
+            files.append((relative, label))
+    expected = {}
+    # Sorted by path as bytes, as augment (and Python's sorted) order them.
+    for ident, (relative, label) in enumerate(sorted(files, key=lambda f: f[0].encode()), start=1):
+        write_png(root / relative, image_for(ident))
+        expected[ident] = label
     return expected
 
 

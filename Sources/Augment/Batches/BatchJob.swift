@@ -18,8 +18,8 @@ public struct BatchJob: Sendable {
     public init(root: String, pipeline: Pipeline, seed: UInt64, channels: Int,
                 maxPixels: Int = PNG.DecodingOptions.defaultMaxPixels) throws(BatchJobError) {
         guard let size = pipeline.fixedOutputSize else {
-            throw BatchJobError(reason: "the pipeline must end in a fixed output size, e.g. random_resized_crop or resize"
-                + (pipeline.outputSizeProblem.map { ": " + $0 } ?? ""))
+            throw BatchJobError(reason: pipeline.outputSizeProblem
+                ?? "the pipeline must end in a fixed output size, e.g. random_resized_crop or resize")
         }
         self.root = root
         self.pipeline = pipeline

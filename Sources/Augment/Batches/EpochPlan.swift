@@ -9,7 +9,10 @@
 /// of the epoch's order) except that nothing is repeated to even out the ranks: with 10 samples
 /// and 3 ranks, the ranks get 4, 3 and 3 samples, where `DistributedSampler` would give each 4 by
 /// visiting two samples twice. Every sample is seen exactly once per epoch; ranks may differ by
-/// one sample, and so by one batch.
+/// one sample, and so by one batch. With `dropLast` (as `DistributedSampler(drop_last=True)`),
+/// the epoch's order is first cut to a multiple of N, so that every rank gets ⌊n / N⌋ samples
+/// and the same number of batches: what `DistributedDataParallel`, which waits for every rank
+/// at every step, needs.
 public struct EpochPlan: Sendable, Equatable {
     public let sampleCount: Int
     public let batchSize: Int
@@ -51,14 +54,17 @@ public struct EpochPlan: Sendable, Equatable {
             }
         }
         guard let shard else { return order }
+        if dropLast { order.removeLast(sampleCount % shard.count) }
         return shard.select(order)
     }
 
-    /// How many indices `order(epoch:)` lists: every sample, or this shard's ⌈(n − I) / N⌉.
+    /// How many indices `order(epoch:)` lists: every sample, or this shard's ⌈(n − I) / N⌉, or
+    /// with `dropLast` ⌊n / N⌋.
     ///
     /// - Complexity: O(1).
     public var samplesPerEpoch: Int {
         guard let shard else { return sampleCount }
+        if dropLast { return sampleCount / shard.count }
         return sampleCount > shard.index ? (sampleCount - shard.index + shard.count - 1) / shard.count : 0
     }
 

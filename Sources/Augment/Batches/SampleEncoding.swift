@@ -83,7 +83,7 @@ public struct SampleEncoding: Sendable, Equatable {
     private static func place<Element>(_ values: UnsafeBufferPointer<Element>, into output: UnsafeMutableBufferPointer<Element>,
                                        at offset: Int, channels: Int, planar: Bool) {
         if !planar || channels == 1 {
-            UnsafeMutableBufferPointer(rebasing: output[offset..<offset + values.count]).initialize(fromContentsOf: values)
+            _ = UnsafeMutableBufferPointer(rebasing: output[offset..<offset + values.count]).initialize(fromContentsOf: values)
             return
         }
         let plane = values.count / channels

@@ -31,7 +31,7 @@ public enum SampleWorkerServer {
                 return [(task, path, Int(epoch))]
             },
             run: { (task: (UInt32, String, Int)) in
-                do {
+                do throws(ImageFailure) {
                     let image = try job!.sample(task.1, epoch: task.2)
                     return SampleReply.done(task: task.0, width: UInt32(image.width), height: UInt32(image.height),
                                             channels: UInt8(image.channels), pixels: image.pixels).framed

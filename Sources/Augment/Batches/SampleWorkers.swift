@@ -49,7 +49,10 @@ public struct SerialSampleWorkers: SampleWorkers {
 
 /// The threads executor: N OS threads take submitted tasks from a shared queue and post their
 /// samples; nothing but the queue and the results is shared, each under its own lock.
-public final class ThreadSampleWorkers: SampleWorkers {
+///
+/// `@unchecked Sendable`: the threads share only the immutable job, the two locked values and
+/// the semaphores; `threads` is touched by the owner alone (in `init` and `finish`).
+public final class ThreadSampleWorkers: SampleWorkers, @unchecked Sendable {
     private let job: BatchJob
     private let queue = LockedState<(items: [(task: Int, path: String, epoch: Int)], next: Int)>(([], 0))
     private let results = LockedState<[(task: Int, result: Result<Image, ImageFailure>)]>([])

@@ -29,9 +29,9 @@ public enum BenchWorkerServer {
                 }
                 return tasks
             },
-            run: { task in
+            run: { (task: UInt32) in
                 let start = MonotonicClock.now()
-                do {
+                do throws(BenchError) {
                     let checksum = try work!.run(task: Int(task))
                     return BenchReply.done(task: task, start: start, stop: MonotonicClock.now(), checksum: checksum).framed
                 } catch {
