@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import collections
+import fcntl
 import json
 import os
 import shutil
@@ -110,6 +111,12 @@ class _Run:
             start_new_session=True,
         )
         self.stdout = self.proc.stdout
+        # A 1 MiB pipe instead of Linux's 64 KiB: a batch crosses in 16 times fewer reads and
+        # wake-ups, and the producer stalls less often on a momentarily slow reader.
+        try:
+            fcntl.fcntl(self.stdout.fileno(), fcntl.F_SETPIPE_SZ, _PIPE_BUFFER)
+        except (AttributeError, OSError):
+            pass  # not Linux, or above /proc/sys/fs/pipe-max-size: keep the default
         self._thread = threading.Thread(
             target=self._pump_stderr, name=f"augment-stderr-{self.proc.pid}", daemon=True
         )
