@@ -226,13 +226,32 @@ struct BatchesCommand: ParsableCommand {
     }
 
     private func readDataset() throws -> LabelledDataset {
+        let data: LabelledDataset
         do {
-            if let labels { return try LabelledDataset(root: dataset, labelsCSV: labels) }
-            return try LabelledDataset(folderPerClass: dataset)
+            data = try labels.map { try LabelledDataset(root: dataset, labelsCSV: $0) } ?? LabelledDataset(folderPerClass: dataset)
         } catch {
             printError("error: \(error)")
             throw ExitStatus.couldNotRun
         }
+        // What a user may expect to be read and is not, said once, before any batch.
+        for skipped in data.skipped { printError("warning: \(skipped.relativePath): \(skipped.reason)") }
+        if data.unlabelledCount > 0 {
+            printError("warning: \(data.unlabelledCount) PNG \(data.unlabelledCount == 1 ? "file lies" : "files lie") directly in "
+                + "\(dataset), outside any class folder, and \(data.unlabelledCount == 1 ? "is" : "are") left out")
+        }
+        if !data.emptyClasses.isEmpty {
+            printError("warning: class \(data.emptyClasses.count == 1 ? "folder" : "folders") with no PNG: "
+                + data.emptyClasses.joined(separator: ", "))
+        }
+        if data.otherImageCount > 0 {
+            printError("warning: \(data.otherImageCount) \(data.otherImageCount == 1 ? "file" : "files") with another image "
+                + "format's extension (.jpg, .webp, ...) left out: augment reads PNG only")
+        }
+        if data.samples.isEmpty {
+            printError("error: \(dataset): no PNG samples\(labels == nil ? " in any class folder" : "")")
+            throw ExitStatus.couldNotRun
+        }
+        return data
     }
 
     /// The element type, layout and normalisation the options and the pipeline ask for.
