@@ -194,10 +194,14 @@ struct BenchTests {
             #expect(frames.count == 1 && buffer.isEmpty)
             #expect(try BenchRequest(type: frames[0].type, payload: frames[0].payload) == .taskSet(taskSet))
         }
-        let reply = BenchReply.done(task: 4, start: 1 << 50, stop: (1 << 50) + 7, checksum: .max)
+        let result = BenchTaskResult(start: 1 << 50, stop: (1 << 50) + 7, checksum: .max)
+        let reply = PipeWorkerReply.done(task: 4, result: result.bytes)
         var buffer = reply.framed
         let frame = try WorkerProtocol.takeFrames(from: &buffer)[0]
-        #expect(try BenchReply(type: frame.type, payload: frame.payload) == reply)
+        let read = try PipeWorkerReply(type: frame.type, payload: frame.payload)
+        #expect(read == reply)
+        guard case .done(_, let bytes) = read else { return }
+        #expect(try BenchTaskResult(bytes: bytes) == result)
     }
 
     static func run(_ seconds: Double) -> BenchRun {

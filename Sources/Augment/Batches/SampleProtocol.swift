@@ -3,18 +3,14 @@
 /// (docs/worker-protocol.md) with its own greeting, "AUGS".
 ///
 /// Parent to worker: the greeting, the job once, then tasks. Worker to parent: the greeting,
-/// `ready` (or `refused`), then one `done` (with the sample's pixels) or `failed` per task, in
-/// the order received. End of file on the request pipe ends the worker.
+/// `ready` (or `refused`), then one `done` (with the sample, `Image.wireBytes`) or `failed` per
+/// task, in the order received (`PipeWorkerReply`). End of file on the request pipe ends the
+/// worker.
 enum SampleProtocol {
     static let magic: [UInt8] = Array("AUGS".utf8)
     static let version: UInt16 = 1
 
-    static var hello: [UInt8] {
-        var writer = WireWriter()
-        writer.raw(magic)
-        writer.u16(version)
-        return writer.bytes
-    }
+    static var hello: [UInt8] { WorkerProtocol.greeting(magic: magic, version: version) }
 }
 
 /// A batch job as data: what a worker needs to rebuild the parent's `BatchJob`.
@@ -72,52 +68,24 @@ enum SampleRequest: Equatable {
     }
 }
 
-enum SampleReply: Equatable {
-    case ready
-    case refused(reason: String)
-    /// The sample's interleaved 8-bit pixels.
-    case done(task: UInt32, width: UInt32, height: UInt32, channels: UInt8, pixels: [UInt8])
-    case failed(task: UInt32, reason: String)
-
-    var framed: [UInt8] {
+extension Image {
+    /// The image as a sample worker's `done` reply carries it: u32 width, u32 height, u8
+    /// channels, then the interleaved pixels.
+    var wireBytes: [UInt8] {
         var writer = WireWriter()
-        switch self {
-        case .ready:
-            return WorkerProtocol.frame(type: 16, [])
-        case .refused(let reason):
-            writer.string(reason)
-            return WorkerProtocol.frame(type: 17, writer.bytes)
-        case .done(let task, let width, let height, let channels, let pixels):
-            writer.u32(task)
-            writer.u32(width)
-            writer.u32(height)
-            writer.u8(channels)
-            writer.raw(pixels)
-            return WorkerProtocol.frame(type: 18, writer.bytes)
-        case .failed(let task, let reason):
-            writer.u32(task)
-            writer.string(reason)
-            return WorkerProtocol.frame(type: 19, writer.bytes)
-        }
+        writer.u32(UInt32(width))
+        writer.u32(UInt32(height))
+        writer.u8(UInt8(channels))
+        writer.raw(pixels)
+        return writer.bytes
     }
 
-    init(type: UInt8, payload: [UInt8]) throws(WireError) {
-        var reader = WireReader(payload)
-        switch type {
-        case 16: self = .ready
-        case 17: self = .refused(reason: try reader.string())
-        case 18:
-            let task = try reader.u32(), width = try reader.u32(), height = try reader.u32(), channels = try reader.u8()
-            let count = Int(width) * Int(height) * Int(channels)
-            guard payload.count == 13 + count else { throw WireError(reason: "a sample of the wrong length") }
-            self = .done(task: task, width: width, height: height, channels: channels, pixels: Array(payload[13...]))
-            return
-        case 19:
-            let task = try reader.u32()
-            self = .failed(task: task, reason: try reader.string())
-        default:
-            throw WireError(reason: "unknown sample reply type \(type)")
+    init(wireBytes bytes: [UInt8]) throws(WireError) {
+        var reader = WireReader(bytes)
+        let width = Int(try reader.u32()), height = Int(try reader.u32()), channels = Int(try reader.u8())
+        guard (1...4).contains(channels), bytes.count == 9 + width * height * channels else {
+            throw WireError(reason: "a sample of the wrong length")
         }
-        try reader.expectEnd()
+        self.init(width: width, height: height, channels: channels, pixels: Array(bytes[9...]))
     }
 }

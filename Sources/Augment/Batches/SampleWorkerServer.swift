@@ -32,11 +32,9 @@ public enum SampleWorkerServer {
             },
             run: { (task: (UInt32, String, Int)) in
                 do throws(ImageFailure) {
-                    let image = try job!.sample(task.1, epoch: task.2)
-                    return SampleReply.done(task: task.0, width: UInt32(image.width), height: UInt32(image.height),
-                                            channels: UInt8(image.channels), pixels: image.pixels).framed
+                    return .done(task: task.0, result: try job!.sample(task.1, epoch: task.2).wireBytes)
                 } catch {
-                    return SampleReply.failed(task: task.0, reason: error.reason).framed
+                    return .failed(task: task.0, reason: error.reason)
                 }
             })
     }

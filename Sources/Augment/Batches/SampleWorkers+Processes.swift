@@ -40,8 +40,12 @@ public struct ProcessSampleWorkers: SampleWorkers {
             let frames: [(worker: Int, type: UInt8, payload: [UInt8])]
             do { frames = try pool.receive() } catch { throw BatchRunError(error.reason) }
             for frame in frames {
-                let reply: SampleReply
-                do { reply = try SampleReply(type: frame.type, payload: frame.payload) } catch {
+                let reply: PipeWorkerReply
+                var sample: Image?
+                do {
+                    reply = try PipeWorkerReply(type: frame.type, payload: frame.payload)
+                    if case .done(_, let bytes) = reply { sample = try Image(wireBytes: bytes) }
+                } catch {
                     throw BatchRunError("sample worker \(pool.pid(frame.worker))'s reply is malformed: \(error.reason)")
                 }
                 switch reply {
@@ -51,10 +55,9 @@ public struct ProcessSampleWorkers: SampleWorkers {
                     waiting[frame.worker].removeAll()
                 case .refused(let reason):
                     throw BatchRunError("sample worker \(pool.pid(frame.worker)) refused the job: \(reason)")
-                case .done(let task, let width, let height, let channels, let pixels):
+                case .done(let task, _):
                     pool.received(from: frame.worker)
-                    collected.append((Int(task), .success(Image(width: Int(width), height: Int(height),
-                                                                 channels: Int(channels), pixels: pixels))))
+                    collected.append((Int(task), .success(sample!)))
                 case .failed(let task, let reason):
                     pool.received(from: frame.worker)
                     collected.append((Int(task), .failure(ImageFailure(relativePath: "", reason: reason, stopsTheRun: false))))

@@ -5,17 +5,13 @@
 ///
 /// Parent to worker: the greeting, then `taskSet` once, then any number of `tasks`.
 /// Worker to parent: the greeting, then `ready` once its inputs are built (or `refused`), then
-/// one `done` or `failed` per task, in the order run. End of file on the request pipe ends it.
+/// one `done` (`BenchTaskResult`) or `failed` per task, in the order run
+/// (`PipeWorkerReply`). End of file on the request pipe ends it.
 enum BenchProtocol {
     static let magic: [UInt8] = Array("AUGB".utf8)
     static let version: UInt16 = 1
 
-    static var hello: [UInt8] {
-        var writer = WireWriter()
-        writer.raw(magic)
-        writer.u16(version)
-        return writer.bytes
-    }
+    static var hello: [UInt8] { WorkerProtocol.greeting(magic: magic, version: version) }
 }
 
 /// From the parent to a bench worker.
@@ -54,49 +50,32 @@ enum BenchRequest: Equatable {
     }
 }
 
-/// From a bench worker to the parent.
-enum BenchReply: Equatable {
-    case ready
-    case refused(reason: String)
-    /// A task ran from `start` to `stop` (`MonotonicClock` nanoseconds) and gave `checksum`.
-    case done(task: UInt32, start: UInt64, stop: UInt64, checksum: UInt64)
-    case failed(task: UInt32, reason: String)
+/// What a bench worker's `done` reply carries: when the task ran (`MonotonicClock`
+/// nanoseconds) and the checksum of what it computed.
+struct BenchTaskResult: Equatable {
+    var start: UInt64
+    var stop: UInt64
+    var checksum: UInt64
 
-    var framed: [UInt8] {
+    var bytes: [UInt8] {
         var writer = WireWriter()
-        switch self {
-        case .ready:
-            return WorkerProtocol.frame(type: 16, [])
-        case .refused(let reason):
-            writer.string(reason)
-            return WorkerProtocol.frame(type: 17, writer.bytes)
-        case .done(let task, let start, let stop, let checksum):
-            writer.u32(task)
-            writer.u64(start)
-            writer.u64(stop)
-            writer.u64(checksum)
-            return WorkerProtocol.frame(type: 18, writer.bytes)
-        case .failed(let task, let reason):
-            writer.u32(task)
-            writer.string(reason)
-            return WorkerProtocol.frame(type: 19, writer.bytes)
-        }
+        writer.u64(start)
+        writer.u64(stop)
+        writer.u64(checksum)
+        return writer.bytes
     }
 
-    init(type: UInt8, payload: [UInt8]) throws(WireError) {
-        var reader = WireReader(payload)
-        switch type {
-        case 16: self = .ready
-        case 17: self = .refused(reason: try reader.string())
-        case 18:
-            let task = try reader.u32(), start = try reader.u64(), stop = try reader.u64()
-            self = .done(task: task, start: start, stop: stop, checksum: try reader.u64())
-        case 19:
-            let task = try reader.u32()
-            self = .failed(task: task, reason: try reader.string())
-        default:
-            throw WireError(reason: "unknown bench reply type \(type)")
-        }
+    init(start: UInt64, stop: UInt64, checksum: UInt64) {
+        self.start = start
+        self.stop = stop
+        self.checksum = checksum
+    }
+
+    init(bytes: [UInt8]) throws(WireError) {
+        var reader = WireReader(bytes)
+        start = try reader.u64()
+        stop = try reader.u64()
+        checksum = try reader.u64()
         try reader.expectEnd()
     }
 }

@@ -43,8 +43,12 @@ extension BenchTaskSet {
             let frames: [(worker: Int, type: UInt8, payload: [UInt8])]
             do { frames = try pool.receive() } catch { throw BenchError(error.reason) }
             for frame in frames {
-                let reply: BenchReply
-                do { reply = try BenchReply(type: frame.type, payload: frame.payload) } catch {
+                let reply: PipeWorkerReply
+                var result = BenchTaskResult(start: 0, stop: 0, checksum: 0)
+                do {
+                    reply = try PipeWorkerReply(type: frame.type, payload: frame.payload)
+                    if case .done(_, let bytes) = reply { result = try BenchTaskResult(bytes: bytes) }
+                } catch {
                     throw BenchError("bench worker \(pool.pid(frame.worker))'s reply is malformed: \(error.reason)")
                 }
                 switch reply {
@@ -54,10 +58,10 @@ extension BenchTaskSet {
                     throw BenchError("bench worker \(pool.pid(frame.worker)) refused the task set: \(reason)")
                 case .failed(let task, let reason):
                     throw BenchError("task \(task) on bench worker \(pool.pid(frame.worker)): \(reason)")
-                case .done(let task, let start, let stop, let taskChecksum):
-                    spans.append(TaskSpan(task: Int(task), lane: frame.worker, start: BenchWork.seconds(start, since: begin),
-                                          stop: BenchWork.seconds(stop, since: begin)))
-                    checksum &+= taskChecksum
+                case .done(let task, _):
+                    spans.append(TaskSpan(task: Int(task), lane: frame.worker, start: BenchWork.seconds(result.start, since: begin),
+                                          stop: BenchWork.seconds(result.stop, since: begin)))
+                    checksum &+= result.checksum
                     pool.received(from: frame.worker)
                     feed(frame.worker)
                 }

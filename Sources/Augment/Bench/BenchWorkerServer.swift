@@ -33,9 +33,9 @@ public enum BenchWorkerServer {
                 let start = MonotonicClock.now()
                 do throws(BenchError) {
                     let checksum = try work!.run(task: Int(task))
-                    return BenchReply.done(task: task, start: start, stop: MonotonicClock.now(), checksum: checksum).framed
+                    return .done(task: task, result: BenchTaskResult(start: start, stop: MonotonicClock.now(), checksum: checksum).bytes)
                 } catch {
-                    return BenchReply.failed(task: task, reason: error.reason).framed
+                    return .failed(task: task, reason: error.reason)
                 }
             })
     }

@@ -16,12 +16,12 @@ enum PipeWorkerServer {
     /// - Parameters:
     ///   - start: builds the job from its payload; a string is the reason it cannot.
     ///   - tasks: reads a task message's payload.
-    ///   - run: runs one task and returns its framed reply.
+    ///   - run: runs one task and returns its reply (`done` or `failed`).
     /// - Returns: the exit status: 0 at end of file, 2 for a protocol violation or a refused job.
     /// - Complexity: the tasks' work; memory: the job and the tasks received and not yet run.
     static func serve<Task>(hello: [UInt8], input: Int32, output: Int32,
                             start: ([UInt8]) -> String?, tasks: ([UInt8]) throws(WireError) -> [Task],
-                            run: (Task) -> [UInt8]) -> Int32 {
+                            run: (Task) -> PipeWorkerReply) -> Int32 {
         signal(SIGINT, SIG_IGN)
         signal(SIGPIPE, SIG_IGN)
         guard PipeIO.writeAll(output, hello) else { return 0 }
@@ -30,9 +30,7 @@ enum PipeWorkerServer {
             if PipeIO.readSome(input, into: &buffer) == 0 { return 0 }
         }
         func refuse(_ reason: String) -> Int32 {
-            var writer = WireWriter()
-            writer.string(reason)
-            _ = PipeIO.writeAll(output, WorkerProtocol.frame(type: 17, writer.bytes))
+            _ = PipeIO.writeAll(output, PipeWorkerReply.refused(reason: reason).framed)
             return 2
         }
         guard Array(buffer.prefix(hello.count)) == hello else { return refuse("expected the greeting \(hello)") }
@@ -52,7 +50,7 @@ enum PipeWorkerServer {
                     guard !started else { return refuse("a second job") }
                     if let reason = start(frame.payload) { return refuse(reason) }
                     started = true
-                    guard PipeIO.writeAll(output, WorkerProtocol.frame(type: 16, [])) else { return 0 }
+                    guard PipeIO.writeAll(output, PipeWorkerReply.ready.framed) else { return 0 }
                 case 2:
                     guard started else { return refuse("tasks before the job") }
                     do { queue += try tasks(frame.payload) } catch { return refuse(error.reason) }
@@ -70,7 +68,7 @@ enum PipeWorkerServer {
                 queue.removeAll(keepingCapacity: true)
                 next = 0
             }
-            guard PipeIO.writeAll(output, run(task)) else { return 0 }
+            guard PipeIO.writeAll(output, run(task).framed) else { return 0 }
         }
     }
 }

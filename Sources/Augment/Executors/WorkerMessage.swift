@@ -8,7 +8,11 @@ enum WorkerProtocol {
     static let maximumFrame = 1 << 30
 
     /// The six bytes each side sends first.
-    static var hello: [UInt8] {
+    static var hello: [UInt8] { greeting(magic: magic, version: version) }
+
+    /// A protocol's greeting: its four-byte magic, then its version as u16 (the folder, bench
+    /// and sample workers each have their own, so that none can be fed another's job).
+    static func greeting(magic: [UInt8], version: UInt16) -> [UInt8] {
         var writer = WireWriter()
         writer.raw(magic)
         writer.u16(version)

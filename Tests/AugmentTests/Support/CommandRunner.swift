@@ -18,18 +18,23 @@ enum CommandRunner {
     /// `environment` adds to (or replaces in) the test process's own environment.
     static func augment(_ arguments: [String], shellPrefix: String? = nil,
                         environment: [String: String] = [:]) throws -> CommandResult {
+        if let shellPrefix {
+            let quoted = ([TestData.augmentExecutable.path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+            return try run(URL(fileURLWithPath: "/bin/sh"), ["-c", shellPrefix + " exec " + quoted.joined(separator: " ")],
+                           environment: environment)
+        }
+        return try run(TestData.augmentExecutable, arguments, environment: environment)
+    }
+
+    /// Runs `executable` with `arguments`, standard input empty, and captures both outputs.
+    /// `environment` adds to (or replaces in) the test process's own environment.
+    static func run(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
         let process = Process()
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         }
-        if let shellPrefix {
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            let quoted = ([TestData.augmentExecutable.path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-            process.arguments = ["-c", shellPrefix + " exec " + quoted.joined(separator: " ")]
-        } else {
-            process.executableURL = TestData.augmentExecutable
-            process.arguments = arguments
-        }
+        process.executableURL = executable
+        process.arguments = arguments
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
         process.standardError = error
