@@ -31,7 +31,8 @@ struct BatchesCommand: ParsableCommand {
             [B,C,H,W]), the labels (int64, [B]) and the batch's place (int64, [2]: epoch, batch \
             index within the epoch); end of file ends the stream. --out DIR writes one .npz per \
             batch instead (images, labels, place), named e<epoch>-b<batch>.npz. The producer \
-            works at most two batches ahead of what the reader has taken.
+            holds at most max(2 batches, 4 per worker) samples beyond the batch being written, \
+            which waits for the reader: memory does not grow with a slow reader.
 
             --dtype float32 gives x/255; --normalize MEAN,STD (one of each for every channel) or \
             m1,...,mC,s1,...,sC on that 0-1 scale gives (x/255 - mean)/std, as albumentations \
@@ -121,6 +122,10 @@ struct BatchesCommand: ParsableCommand {
         if maxPixels <= 0 { throw ValidationError("--max-pixels must be positive, not \(maxPixels)") }
         if let shard { do { _ = try Shard(parsing: shard) } catch { throw ValidationError("--shard: \(error)") } }
         if dtype == .uint8 && normalize != nil { throw ValidationError("--normalize makes float32 values; drop --dtype uint8") }
+        // Epochs are numbered in 32 bits on the sample workers' wire (and no run needs more).
+        if firstEpoch > Int(UInt32.max) - epochs + 1 {
+            throw ValidationError("--first-epoch + --epochs must stay below 2^32, not \(firstEpoch) + \(epochs)")
+        }
     }
 
     func run() throws {
@@ -137,6 +142,9 @@ struct BatchesCommand: ParsableCommand {
             printError("error: \(pipeline): \(error)")
             throw ExitCode.validationFailure
         }
+        // Checked before --print-classes answers, so that a loader learns of a bad --normalize
+        // when it is made, not at its first batch.
+        let encoding = try chosenEncoding(job)
         if printClasses {
             let document = DocumentValue.object([
                 .init("classes", .array(data.classes.map { .string($0) })),
@@ -146,7 +154,11 @@ struct BatchesCommand: ParsableCommand {
             print(document.jsonText)
             return
         }
-        let encoding = try chosenEncoding(job)
+        if epochPlan.samplesPerEpoch * epochs > Int(UInt32.max) {
+            printError("error: \(epochPlan.samplesPerEpoch) samples × \(epochs) epochs is more than one run numbers (2^32); "
+                + "run fewer epochs at a time (--first-epoch)")
+            throw ExitCode.validationFailure
+        }
         if out != "-" {
             do { try FileIO.createFolders(out) } catch {
                 printError("error: \(error)")
@@ -266,7 +278,8 @@ struct BatchesCommand: ParsableCommand {
         }
         if let normalization {
             for values in [normalization.mean, normalization.std] where ![1, channels].contains(values.count) {
-                printError("error: normalize has \(values.count) values for \(channels) channels")
+                printError("error: normalize has \(values.count) values where \(channels == 1 ? "1 channel takes 1" : "\(channels) channels take 1 or \(channels)")"
+                    + " (choose --channels to match, or statistics made with the same --channels)")
                 throw ExitCode.validationFailure
             }
             if dtype == .uint8 {
@@ -282,8 +295,14 @@ struct BatchesCommand: ParsableCommand {
         if text.hasSuffix(".json") || FileIO.exists(text) {
             do {
                 let statistics = try DatasetStatistics(contentsOfFile: text)
+                // A constant channel (opaque alpha, say) has std 0: dividing by it is no normalisation.
+                if let channel = statistics.standardDeviation.firstIndex(where: { !($0 > 0 && $0.isFinite) }) {
+                    printError("error: --normalize: \(text): channel \(channel) has std \(statistics.standardDeviation[channel]), "
+                        + "which cannot divide (a constant channel; choose --channels without it)")
+                    throw ExitCode.validationFailure
+                }
                 return Transform.Normalization(mean: statistics.mean, std: statistics.standardDeviation, maxPixelValue: 1)
-            } catch {
+            } catch let error as PipelineFileError {
                 printError("error: --normalize: \(error)")
                 throw ExitCode.validationFailure
             }

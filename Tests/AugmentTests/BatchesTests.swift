@@ -124,6 +124,91 @@ struct BatchesTests {
         #expect(seen.sorted() == Self.allValues, "two ranks: every sample once in all")
     }
 
+    /// Sample workers that make nothing but count how many tasks are submitted and not yet
+    /// collected: what the run's `ahead` must bound.
+    struct CountingWorkers: SampleWorkers {
+        var pending: [Int] = []
+        var mostInFlight = 0
+
+        mutating func submit(task: Int, path: String, epoch: Int) throws(BatchRunError) {
+            pending.append(task)
+            mostInFlight = max(mostInFlight, pending.count)
+        }
+
+        mutating func collect() throws(BatchRunError) -> [(task: Int, result: Result<Image, ImageFailure>)] {
+            // Finish the newest first: the run must hold results until their turn.
+            let task = pending.removeLast()
+            return [(task, .success(Image(width: 1, height: 1, channels: 3, repeating: UInt8(task % 256))))]
+        }
+
+        mutating func finish() {}
+    }
+
+    @Test("back-pressure: never more than `ahead` samples in flight, however slow the reader, and the order kept")
+    func backPressure() throws {
+        let root = try Self.makeDataset(perClass: 20)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let dataset = try LabelledDataset(folderPerClass: root.path)
+        let plan = BatchPlan(dataset: dataset, epochPlan: EpochPlan(sampleCount: 60, batchSize: 8, shuffle: false, seed: 0, dropLast: false),
+                             firstEpoch: 0, epochs: 2, batchSize: 8, dropLast: false)
+        var workers = CountingWorkers()
+        var delivered: [UInt8] = []
+        _ = try plan.run(on: &workers, ahead: 5, strict: false, emit: { batch throws(BatchRunError) in
+            delivered += batch.images.map { $0.pixels[0] }
+        }, skipped: { _ in })
+        #expect(workers.mostInFlight == 5)
+        #expect(delivered == (0..<120).map { UInt8($0 % 256) }, "batches in task order though tasks finished out of order")
+    }
+
+    @Test("worker processes are kept at most two requests ahead, with samples larger than a pipe and 1,200 in flight",
+          .timeLimit(.minutes(1)))
+    func largeSamples() throws {
+        // 30 images with 150-character names, 40 epochs in flight at once: 1,200 requests of
+        // about 175 bytes (over 100 KiB per worker, more than a pipe holds) while every reply,
+        // a 160x160 RGB sample of 75 KiB, is larger than a pipe too. A worker blocked writing a
+        // reply reads no request, so the parent must never have more queued in its pipe than
+        // fits: the bound of two per worker is what rules that deadlock out.
+        let root = try TestData.makeTemporaryFolder("augment-batches-large")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let folder = root.appendingPathComponent("only")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for index in 0..<30 {
+            let name = String(format: "%03d", index) + String(repeating: "n", count: 143) + ".png"
+            try Data(try PNG.encode(Image(width: 8, height: 8, channels: 3, repeating: UInt8(index)))).write(to: folder.appendingPathComponent(name))
+        }
+        let text = #"{"transforms": [{"op": "resize", "width": 160, "height": 160, "interpolation": "nearest"}]}"#
+        let dataset = try LabelledDataset(folderPerClass: root.path)
+        let job = try BatchJob(root: dataset.root, pipeline: try Pipeline(parsing: text, format: .json), seed: 0, channels: 3)
+        var workers = try ProcessSampleWorkers(job: job, pipelineText: text, format: .json, workers: 2,
+                                               command: [TestData.augmentExecutable.path, "_sample-worker"])
+        let plan = BatchPlan(dataset: dataset, epochPlan: EpochPlan(sampleCount: 30, batchSize: 30, shuffle: false, seed: 0, dropLast: false),
+                             firstEpoch: 0, epochs: 40, batchSize: 30, dropLast: false)
+        var values: [UInt8] = []
+        _ = try plan.run(on: &workers, ahead: 1_200, strict: false, emit: { batch throws(BatchRunError) in
+            values += batch.images.map { $0.pixels[0] }
+        }, skipped: { _ in })
+        #expect(values == (0..<1_200).map { UInt8($0 % 30) }, "every sample of every epoch arrived, in order")
+        #expect(workers.mostRequestsAhead == ProcessSampleWorkers.inFlightPerWorker)
+    }
+
+    @Test("a sample worker that dies stops the run, naming its pid and how it ended")
+    func workerDeath() throws {
+        let root = try Self.makeDataset()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let dataset = try LabelledDataset(folderPerClass: root.path)
+        let job = try BatchJob(root: dataset.root, pipeline: Self.resize, seed: 0, channels: 3)
+        let plan = BatchPlan(dataset: dataset, epochPlan: EpochPlan(sampleCount: 15, batchSize: 4, shuffle: false, seed: 0, dropLast: false),
+                             firstEpoch: 0, epochs: 1, batchSize: 4, dropLast: false)
+        var workers = try ProcessSampleWorkers(job: job, pipelineText: "", format: .json, workers: 2,
+                                               command: ["/bin/sh", "-c", "kill -9 $$"])
+        #expect {
+            _ = try plan.run(on: &workers, ahead: 8, strict: false, emit: { _ throws(BatchRunError) in }, skipped: { _ in })
+        } throws: { error in
+            let reason = (error as? BatchRunError)?.reason ?? ""
+            return reason.contains("sample worker") && reason.contains("ended (killed by signal 9)")
+        }
+    }
+
     /// Reads .npy arrays back to back: (descr, shape, data) each, from the format's description:
     /// magic, version, little-endian header length, a Python dict literal, then the data.
     static func readArrays(_ bytes: [UInt8]) throws -> [(descr: String, shape: [Int], data: [UInt8])] {
@@ -194,5 +279,36 @@ struct BatchesTests {
         #expect(missing.status == 2 && missing.standardError.contains("/nonexistent/data"))
         let bad = try CommandRunner.augment(["batches", root.path, "--pipeline", pipeline, "--batch-size", "0"])
         #expect(bad.status == 64 && bad.standardError.contains("--batch-size"))
+
+        // --print-classes (what a loader runs first) already refuses a bad --normalize: a count
+        // that fits no channel count, and statistics with a constant channel (std 0).
+        try #"{"transforms": [{"op": "resize", "width": 4, "height": 4}]}"#.write(toFile: pipeline, atomically: true, encoding: .utf8)
+        let counted = try CommandRunner.augment(["batches", root.path, "--pipeline", pipeline, "--batch-size", "2", "--print-classes",
+                                                 "--normalize", "0.5,0.5,0.5,0.2"])
+        #expect(counted.status == 64 && counted.standardError.contains("--normalize"), "\(counted.standardError)")
+        let stats = folder.appendingPathComponent("stats.json").path
+        try #"{"count":4,"images":1,"channels":3,"mean":[1,2,3],"std":[1,0,2],"covariance":[[1,0,0],[0,0,0],[0,0,4]],"eigenvalues":[4,1,0],"eigenvectors":[[0,0,1],[1,0,0],[0,1,0]]}"#
+            .write(toFile: stats, atomically: true, encoding: .utf8)
+        let constant = try CommandRunner.augment(["batches", root.path, "--pipeline", pipeline, "--batch-size", "2", "--print-classes",
+                                                  "--normalize", stats])
+        #expect(constant.status == 64 && constant.standardError.contains("channel 1 has std 0"), "\(constant.standardError)")
+    }
+
+    @Test("--shard with --drop-last: every rank the same samples and batches, as DistributedSampler(drop_last=True)")
+    func evenShards() throws {
+        let root = try Self.makeDataset()  // 15 samples
+        let folder = try TestData.makeTemporaryFolder("augment-batches-shards")
+        defer { try? FileManager.default.removeItem(at: root); try? FileManager.default.removeItem(at: folder) }
+        let pipeline = folder.appendingPathComponent("p.json").path
+        try #"{"transforms": [{"op": "resize", "width": 4, "height": 4}]}"#.write(toFile: pipeline, atomically: true, encoding: .utf8)
+        for (flags, expected) in [([String](), [#""samples":4,"batches_per_epoch":2"#, #""samples":4,"batches_per_epoch":2"#,
+                                                #""samples":4,"batches_per_epoch":2"#, #""samples":3,"batches_per_epoch":1"#]),
+                                  (["--drop-last"], Array(repeating: #""samples":3,"batches_per_epoch":1"#, count: 4))] {
+            for rank in 0..<4 {
+                let result = try CommandRunner.augment(["batches", root.path, "--pipeline", pipeline, "--batch-size", "3",
+                                                        "--shard", "\(rank)/4", "--print-classes"] + flags)
+                #expect(result.standardOutput.contains(expected[rank]), "rank \(rank) \(flags): \(result.standardOutput)")
+            }
+        }
     }
 }

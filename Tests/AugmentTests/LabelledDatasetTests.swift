@@ -119,6 +119,7 @@ struct LabelledDatasetTests {
             ("path,label\na.png,0\n\"b.png,1\n", "CSV:3: a quoted field is not closed"),
             ("path,label\n\"a.png\"x,0\n", "CSV:2: text after the closing quote of a field"),
             ("path,label\n/a.png,0\n", "CSV:2: /a.png: an absolute path; paths are relative to ROOT"),
+            ("path,label\nx/../../a.png,0\n", "CSV:2: x/../../a.png: a path that leaves ROOT (..); paths are below it"),
             ("path,label\nnotes.txt,0\n", "CSV:2: notes.txt: not a .png file (augment reads PNG only)"),
             ("path,label\na.png,0\nb.png,-1\n", "CSV:3: b.png: label -1; integer labels lie in 0...999999"),
             ("path,label\na.png,\n", "CSV:2: a.png: empty label"),

@@ -68,7 +68,7 @@ def _describe_status(returncode: int) -> str:
         except ValueError:
             name = f"signal {-returncode}"
         return f"was killed by {name}"
-    meaning = {1: "some images were skipped", 2: "could not run", 64: "bad option"}.get(returncode)
+    meaning = {1: "some images were skipped", 2: "could not run or had to stop", 64: "bad option"}.get(returncode)
     return f"exited with status {returncode}" + (f" ({meaning})" if meaning else "")
 
 
@@ -257,7 +257,7 @@ class Loader:
     the interpreter exits: SIGTERM to its process group, then SIGKILL after
     ``TERMINATE_TIMEOUT`` seconds, and it is reaped.
 
-    Errors: an exit status of 2 (could not run), 64 (bad option) or death by a signal raises
+    Errors: an exit status of 2 (could not run or had to stop), 64 (bad option) or death by a signal raises
     :class:`AugmentError` with the child's ``error:`` lines, after the batches delivered so far.
     Status 1 (some images could not be read and were skipped; every batch is still delivered)
     warns with :class:`AugmentWarning`, or raises with ``strict=True`` (which also passes

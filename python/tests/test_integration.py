@@ -257,3 +257,22 @@ def test_mnist_subset(augment):
         assert images.shape[1:] == (1, 28, 28) and images.dtype == np.float32
         count += len(labels)
     assert count == 1000
+
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+def test_the_bundled_images(augment, capfd):
+    """images/ has two class folders (shapes, textures) of two PNGs each, and six PNGs at its top,
+    which are outside any class and left out, with a warning."""
+    loader = Loader(REPOSITORY / "images", 3, REPOSITORY / "pipelines" / "standard.json", epochs=2, shuffle=True,
+                    executable=augment)
+    assert loader.classes == ["shapes", "textures"] and loader.samples == 4 and len(loader) == 4
+    batches = list(loader)
+    assert [len(labels) for _, labels in batches] == [3, 1, 3, 1]
+    for images, labels in batches:
+        assert images.shape[1:] == (96, 96, 3) and images.dtype == np.uint8 and images.flags.writeable
+    for epoch in (0, 1):
+        labels = np.concatenate([labels for _, labels in batches[2 * epoch:2 * epoch + 2]])
+        assert sorted(labels.tolist()) == [0, 0, 1, 1], "each epoch: both images of each class once"
+    assert "outside any class folder" in capfd.readouterr().err

@@ -59,16 +59,20 @@ extension BatchPlan {
         var summary = BatchRunSummary()
         if total == 0 { return summary }
         var orders: [Int: [Int]] = [:]
+        var consumed = 0
+        /// The sample of a task, from its epoch's order, computed once and kept until no task
+        /// of that epoch remains to be consumed.
         func sampleIndex(ofTask task: Int) -> Int {
             let epoch = firstEpoch + task / perEpoch
             if orders[epoch] == nil {
-                orders = orders.filter { $0.key >= epoch - 1 }
+                let oldest = firstEpoch + consumed / perEpoch
+                orders = orders.filter { $0.key >= oldest }
                 orders[epoch] = epochPlan.order(epoch: epoch)
             }
             return orders[epoch]![task % perEpoch]
         }
         var results: [Int: Result<Image, ImageFailure>] = [:]
-        var issued = 0, consumed = 0
+        var issued = 0
         var batch = Batch(images: [], labels: [], epoch: firstEpoch, index: 0)
         while consumed < total {
             while issued < total && issued - consumed < max(ahead, 1) {

@@ -26,7 +26,7 @@ extension LabelledDataset {
     ///
     /// - Complexity: O(file size + rows · log rows), plus one `stat` per row.
     /// - Throws: `DatasetError` naming the file and line: no such root or file, a bad header or
-    ///   field count, a quote left open, an empty, absolute or non-PNG path, a path listed
+    ///   field count, a quote left open, an empty, absolute, `..` or non-PNG path, a path listed
     ///   twice, a path that is not a file below `root`, an empty or negative label.
     public init(root: String, labelsCSV path: String) throws(DatasetError) {
         guard FileIO.isFolder(root) else {
@@ -60,6 +60,9 @@ extension LabelledDataset {
             let label = record.fields[1].trimmingASCIISpaces()
             guard !samplePath.isEmpty else { throw fail("empty path") }
             guard !samplePath.hasPrefix("/") else { throw fail("\(samplePath): an absolute path; paths are relative to \(root)") }
+            guard !samplePath.split(separator: "/").contains("..") else {
+                throw fail("\(samplePath): a path that leaves \(root) (..); paths are below it")
+            }
             guard samplePath.count > 4, samplePath.suffix(4).lowercased() == ".png" else {
                 throw fail("\(samplePath): not a .png file (augment reads PNG only)")
             }

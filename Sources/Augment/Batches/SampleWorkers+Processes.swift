@@ -1,11 +1,18 @@
 /// The processes executor of a batch run: N worker processes (`augment _sample-worker`) each
-/// make the samples sent to them and send back their pixels; each task goes to the worker with
-/// the fewest in flight. The parent's run decides how many are in flight in all.
+/// make the samples sent to them and send back their pixels. Submitted tasks wait in a queue
+/// here; each worker is kept at most `inFlightPerWorker` requests ahead, topped up as it
+/// replies. That bound matters: a worker blocked writing a large sample stops reading its
+/// requests, and a parent that went on writing requests to it would block too.
 public struct ProcessSampleWorkers: SampleWorkers {
+    /// Requests a worker holds at once: one it works on, one so that it never waits.
+    static let inFlightPerWorker = 2
+
     private var pool: PipeWorkerPool
     private var ready: [Bool]
-    /// Tasks submitted before their worker was ready, by worker.
-    private var waiting: [[[UInt8]]]
+    private var queued: [[UInt8]] = []
+    private var nextQueued = 0
+    /// The most requests any worker has held at once (the tests check the bound).
+    private(set) var mostRequestsAhead = 0
 
     /// Starts the workers.
     ///
@@ -21,16 +28,28 @@ public struct ProcessSampleWorkers: SampleWorkers {
                                       job: SampleRequest.job(description).framed, name: "sample worker")
         } catch { throw BatchRunError(error.reason) }
         ready = Array(repeating: false, count: pool.count)
-        waiting = Array(repeating: [], count: pool.count)
     }
 
     public mutating func submit(task: Int, path: String, epoch: Int) throws(BatchRunError) {
-        let index = pool.workers.indices.min { pool.workers[$0].owed + waiting[$0].count < pool.workers[$1].owed + waiting[$1].count }!
-        let request = SampleRequest.task(UInt32(task), path: path, epoch: UInt32(epoch)).framed
-        if ready[index] {
-            pool.send(request, to: index, replies: 1)
-        } else {
-            waiting[index].append(request)
+        guard let task32 = UInt32(exactly: task), let epoch32 = UInt32(exactly: epoch) else {
+            throw BatchRunError("task \(task) of epoch \(epoch) is beyond what the sample worker protocol numbers (2^32)")
+        }
+        queued.append(SampleRequest.task(task32, path: path, epoch: epoch32).framed)
+        dispatch()
+    }
+
+    /// Sends queued requests to ready workers with room, fewest in flight first.
+    private mutating func dispatch() {
+        while nextQueued < queued.count {
+            guard let index = pool.workers.indices.filter({ ready[$0] && pool.workers[$0].owed < Self.inFlightPerWorker })
+                .min(by: { pool.workers[$0].owed < pool.workers[$1].owed }) else { break }
+            pool.send(queued[nextQueued], to: index, replies: 1)
+            mostRequestsAhead = max(mostRequestsAhead, pool.workers[index].owed)
+            nextQueued += 1
+        }
+        if nextQueued == queued.count {
+            queued.removeAll(keepingCapacity: true)
+            nextQueued = 0
         }
     }
 
@@ -51,8 +70,6 @@ public struct ProcessSampleWorkers: SampleWorkers {
                 switch reply {
                 case .ready:
                     ready[frame.worker] = true
-                    for request in waiting[frame.worker] { pool.send(request, to: frame.worker, replies: 1) }
-                    waiting[frame.worker].removeAll()
                 case .refused(let reason):
                     throw BatchRunError("sample worker \(pool.pid(frame.worker)) refused the job: \(reason)")
                 case .done(let task, _):
@@ -63,6 +80,7 @@ public struct ProcessSampleWorkers: SampleWorkers {
                     collected.append((Int(task), .failure(ImageFailure(relativePath: "", reason: reason, stopsTheRun: false))))
                 }
             }
+            dispatch()
         }
         return collected
     }

@@ -17,8 +17,6 @@ extension BenchTaskSet {
     ///   or ends early (naming its pid and how it ended). Every worker is stopped and reaped
     ///   before this returns.
     public func runOnProcesses(workers: Int, command: [String], environment: [String]? = nil) throws(BenchError) -> BenchRun {
-        let previousPipeHandler = signal(SIGPIPE, SIG_IGN)
-        defer { signal(SIGPIPE, previousPipeHandler) }
         let begin = MonotonicClock.now()
         var pool: PipeWorkerPool
         do {

@@ -25,6 +25,9 @@ struct PipeWorkerPool {
     private(set) var workers: [Worker] = []
     let hello: [UInt8]
     let name: String
+    /// SIGPIPE's disposition before the pool: ignored while it lives, so that a write to a
+    /// worker that died fails with EPIPE instead of killing this process; restored by `stop()`.
+    private let previousPipeHandler: sighandler_t?
 
     /// Starts `count` workers and sends each `hello` and `job` (a framed message).
     ///
@@ -34,6 +37,7 @@ struct PipeWorkerPool {
     init(count: Int, command: [String], environment: [String]?, hello: [UInt8], job: [UInt8], name: String) throws(WireError) {
         self.hello = hello
         self.name = name
+        previousPipeHandler = signal(SIGPIPE, SIG_IGN)
         for _ in 0..<max(count, 1) {
             let process: WorkerProcess
             do { process = try WorkerProcess.spawn(command, environment: environment) } catch {
@@ -43,7 +47,8 @@ struct PipeWorkerPool {
             workers.append(Worker(process: process))
             // Writes to these workers block: a job (which carries a pipeline's text) may be
             // larger than a pipe holds, and a worker reads all of it before it writes more than
-            // its greeting, so a blocking write cannot deadlock; later requests are a few bytes.
+            // its greeting, so a blocking write cannot deadlock. Later requests are small, and the
+            // pool's users keep each worker at most two ahead, so they never fill its pipe.
             _ = fcntl(process.requests, F_SETFL, fcntl(process.requests, F_GETFL) & ~O_NONBLOCK)
             guard PipeIO.writeAll(process.requests, hello + job) else {
                 // The worker is gone already; its reply pipe's end of file will say how.
@@ -116,8 +121,9 @@ struct PipeWorkerPool {
     /// The pid of worker `index`, for messages.
     func pid(_ index: Int) -> Int32 { workers[index].process.pid }
 
-    /// Closes every request pipe and reaps every worker.
+    /// Closes every request pipe, reaps every worker, and restores SIGPIPE's disposition.
     mutating func stop() {
+        defer { signal(SIGPIPE, previousPipeHandler) }
         for index in workers.indices { close(index) }
         for worker in workers {
             Glibc.close(worker.process.replies)
