@@ -114,11 +114,11 @@ enum WorkerReply: Equatable {
     var framed: [UInt8] {
         var writer = WireWriter()
         switch self {
+        // `ready` and `refused` are framed as in the bench and sample workers' protocols.
         case .ready:
-            return WorkerProtocol.frame(type: 16, [])
+            return PipeWorkerReply.ready.framed
         case .refused(let reason):
-            writer.string(reason)
-            return WorkerProtocol.frame(type: 17, writer.bytes)
+            return PipeWorkerReply.refused(reason: reason).framed
         case .done(let index, let skipped, let outputs, let entries):
             writer.u32(index)
             writer.u8(skipped ? 1 : 0)
