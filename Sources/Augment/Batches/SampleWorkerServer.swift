@@ -13,16 +13,11 @@ public enum SampleWorkerServer {
         var job: BatchJob?
         return PipeWorkerServer.serve(
             hello: SampleProtocol.hello, input: input, output: output,
-            start: { payload in
-                do {
-                    guard case .job(let description) = try SampleRequest(type: 1, payload: payload) else { return "not a job" }
-                    job = try description.job()
-                    return nil
-                } catch let error as WireError {
-                    return error.reason
-                } catch {
-                    return "\(error)"
+            start: { payload throws(WireError) in
+                guard case .job(let description) = try SampleRequest(type: 1, payload: payload) else {
+                    throw WireError(reason: "not a job")
                 }
+                job = try description.job()
             },
             tasks: { payload throws(WireError) in
                 guard case .task(let task, let path, let epoch) = try SampleRequest(type: 2, payload: payload) else {

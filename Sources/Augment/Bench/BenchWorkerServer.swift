@@ -11,16 +11,11 @@ public enum BenchWorkerServer {
         var work: BenchWork?
         return PipeWorkerServer.serve(
             hello: BenchProtocol.hello, input: input, output: output,
-            start: { payload in
-                do {
-                    guard case .taskSet(let taskSet) = try BenchRequest(type: 1, payload: payload) else { return "not a task set" }
-                    work = try BenchWork(taskSet)
-                    return nil
-                } catch let error as WireError {
-                    return error.reason
-                } catch {
-                    return "\(error)"
+            start: { payload throws(WireError) in
+                guard case .taskSet(let taskSet) = try BenchRequest(type: 1, payload: payload) else {
+                    throw WireError(reason: "not a task set")
                 }
+                do throws(BenchError) { work = try BenchWork(taskSet) } catch { throw WireError(reason: error.reason) }
             },
             tasks: { payload throws(WireError) in
                 guard case .tasks(let tasks) = try BenchRequest(type: 2, payload: payload),

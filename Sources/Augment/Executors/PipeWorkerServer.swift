@@ -14,13 +14,13 @@ enum PipeWorkerServer {
     /// Serves until end of file.
     ///
     /// - Parameters:
-    ///   - start: builds the job from its payload; a string is the reason it cannot.
+    ///   - start: builds the job from its payload, or throws why it cannot (the job is refused).
     ///   - tasks: reads a task message's payload.
     ///   - run: runs one task and returns its reply (`done` or `failed`).
     /// - Returns: the exit status: 0 at end of file, 2 for a protocol violation or a refused job.
     /// - Complexity: the tasks' work; memory: the job and the tasks received and not yet run.
     static func serve<Task>(hello: [UInt8], input: Int32, output: Int32,
-                            start: ([UInt8]) -> String?, tasks: ([UInt8]) throws(WireError) -> [Task],
+                            start: ([UInt8]) throws(WireError) -> Void, tasks: ([UInt8]) throws(WireError) -> [Task],
                             run: (Task) -> PipeWorkerReply) -> Int32 {
         signal(SIGINT, SIG_IGN)
         signal(SIGPIPE, SIG_IGN)
@@ -48,7 +48,7 @@ enum PipeWorkerServer {
                 switch frame.type {
                 case 1:
                     guard !started else { return refuse("a second job") }
-                    if let reason = start(frame.payload) { return refuse(reason) }
+                    do { try start(frame.payload) } catch { return refuse(error.reason) }
                     started = true
                     guard PipeIO.writeAll(output, PipeWorkerReply.ready.framed) else { return 0 }
                 case 2:
