@@ -10,8 +10,8 @@ struct AugmentCommand: ParsableCommand {
             Reads PNG images through libpng, exactly as stored (no gamma or colour-profile \
             correction), and writes PNG.
             """,
-        version: "0.1.0 (libpng \(PNG.libpngVersion))",
-        subcommands: [RunCommand.self, BatchesCommand.self, BenchCommand.self, StatsCommand.self, InfoCommand.self,
+        version: AugmentVersion.description,
+        subcommands: [RunCommand.self, BatchesCommand.self, CacheCommand.self, BenchCommand.self, StatsCommand.self, InfoCommand.self,
                       WorkerCommand.self, BenchWorkerCommand.self, SampleWorkerCommand.self]
     )
 }

@@ -50,7 +50,7 @@ struct BatchesCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The dataset folder: one sub-folder per class, or images with --labels.")
+    @Argument(help: "The dataset folder (one sub-folder per class, or images with --labels), or a cache of it from augment cache.")
     var dataset: String
 
     @Option(help: ArgumentHelp("A CSV of path,label rows (after a header line) for a flat folder.", valueName: "file"))
@@ -131,14 +131,14 @@ struct BatchesCommand: ParsableCommand {
     func run() throws {
         AllocatorTuning.configureForImageBuffers()
         let (pipelineText, format, parsedPipeline) = try readPipeline()
-        let data = try readDataset()
+        let (data, source) = try readDataset()
         let shardValue = try shard.map { try Shard(parsing: $0) }
         let epochPlan = EpochPlan(sampleCount: data.samples.count, batchSize: batchSize, shuffle: shuffle, seed: seed,
                                   dropLast: dropLast, shard: shardValue)
         // Built before anything is printed, so that --print-classes (which a loader runs first)
         // refuses a pipeline without a fixed output size too.
         let job: BatchJob
-        do { job = try BatchJob(root: data.root, pipeline: parsedPipeline, seed: seed, channels: channels, maxPixels: maxPixels) } catch {
+        do { job = try BatchJob(source: source, pipeline: parsedPipeline, seed: seed, channels: channels, maxPixels: maxPixels) } catch {
             printError("error: \(pipeline): \(error)")
             throw ExitCode.validationFailure
         }
@@ -237,10 +237,22 @@ struct BatchesCommand: ParsableCommand {
         }
     }
 
-    private func readDataset() throws -> LabelledDataset {
+    /// The dataset, and where its images come from: the folder, or a cache of it.
+    private func readDataset() throws -> (LabelledDataset, ImageSource) {
         let data: LabelledDataset
+        let source: ImageSource
         do {
-            data = try labels.map { try LabelledDataset(root: dataset, labelsCSV: $0) } ?? LabelledDataset(folderPerClass: dataset)
+            if FileIO.exists(dataset) && !FileIO.isFolder(dataset) {
+                if labels != nil {
+                    throw DatasetError(path: dataset, reason: "a cache holds its labels: give --labels to augment cache, not here")
+                }
+                source = try ImageSource.open(dataset)
+                guard case .cache(let cache) = source else { preconditionFailure("a file opens as a cache") }
+                data = try LabelledDataset(cache: cache)
+            } else {
+                data = try labels.map { try LabelledDataset(root: dataset, labelsCSV: $0) } ?? LabelledDataset(folderPerClass: dataset)
+                source = try ImageSource.open(dataset, listing: false)
+            }
         } catch {
             printError("error: \(error)")
             throw ExitStatus.couldNotRun
@@ -263,7 +275,7 @@ struct BatchesCommand: ParsableCommand {
             printError("error: \(dataset): no PNG samples\(labels == nil ? " in any class folder" : "")")
             throw ExitStatus.couldNotRun
         }
-        return data
+        return (data, source)
     }
 
     /// The element type, layout and normalisation the options and the pipeline ask for.

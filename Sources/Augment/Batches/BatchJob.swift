@@ -6,7 +6,8 @@
 ///
 /// Immutable and `Sendable`: any thread may call `sample(_:epoch:)`.
 public struct BatchJob: Sendable {
-    public let root: String
+    /// The dataset's images: its folder, or a cache of it (the same samples either way).
+    public let source: ImageSource
     public let pipeline: Pipeline
     public let seed: UInt64
     /// Channels fixed (`channels` is never nil): a batch holds one channel count.
@@ -15,18 +16,32 @@ public struct BatchJob: Sendable {
     public let outputSize: Size
 
     /// - Throws: `BatchJobError` when the pipeline's output size is not fixed.
-    public init(root: String, pipeline: Pipeline, seed: UInt64, channels: Int,
+    public init(source: ImageSource, pipeline: Pipeline, seed: UInt64, channels: Int,
                 maxPixels: Int = PNG.DecodingOptions.defaultMaxPixels) throws(BatchJobError) {
         guard let size = pipeline.fixedOutputSize else {
             throw BatchJobError(reason: pipeline.outputSizeProblem
                 ?? "the pipeline must end in a fixed output size, e.g. random_resized_crop or resize")
         }
-        self.root = root
+        self.source = source
         self.pipeline = pipeline
         self.seed = seed
         self.decoding = PNG.DecodingOptions(maxPixels: maxPixels, channels: channels)
         self.outputSize = size
     }
+
+    /// A job on the folder or cache at `root`, opened without a listing or a source check
+    /// (`ImageSource.open(_:listing:)`): what a worker process builds from its parent's job.
+    ///
+    /// - Throws: `BatchJobError` as `init(source:...)`, and for a cache that cannot be opened.
+    public init(root: String, pipeline: Pipeline, seed: UInt64, channels: Int,
+                maxPixels: Int = PNG.DecodingOptions.defaultMaxPixels) throws(BatchJobError) {
+        let source: ImageSource
+        do { source = try ImageSource.open(root, listing: false) } catch { throw BatchJobError(reason: error.description) }
+        try self.init(source: source, pipeline: pipeline, seed: seed, channels: channels, maxPixels: maxPixels)
+    }
+
+    /// The folder or cache file the samples' paths are relative to.
+    public var root: String { source.root }
 
     public var channels: Int { decoding.channels! }
 
@@ -40,17 +55,12 @@ public struct BatchJob: Sendable {
     /// interleaved, `outputSize`, `channels` channels. A final `normalize` is left to the batch
     /// encoding (`SampleEncoding`), which writes floats.
     ///
-    /// - Complexity: O(file size + pixels).
+    /// - Complexity: O(file size + pixels), or O(pixels) from a cache.
     /// - Throws: `ImageFailure` naming the path, for a file that cannot be read or decoded or a
     ///   transform that does not fit it.
     public func sample(_ path: String, epoch: Int) throws(ImageFailure) -> Image {
         func failure(_ reason: String) -> ImageFailure { ImageFailure(relativePath: path, reason: reason, stopsTheRun: false) }
-        let image: Image
-        do { image = try PNG.decode(try FileIO.read(root + "/" + path), options: decoding) } catch let error as FileError {
-            throw failure(error.reason)
-        } catch {
-            throw failure("\(error)")
-        }
+        let image = try source.image(path, maxPixels: decoding.maxPixels).converted(toChannels: channels)
         do {
             var drawn = try pipeline.draw(seed: seed, path: path, copy: epoch,
                                           size: Size(width: image.width, height: image.height), channels: image.channels)

@@ -91,6 +91,27 @@ public struct LabelledDataset: Sendable {
                   skipped: folder.skipped, otherImageCount: folder.otherImageCount)
     }
 
+    /// The labelled images of a cache (`augment cache`), as the dataset it was built from gives
+    /// them: its classes, and its images that have a label.
+    ///
+    /// - Complexity: O(images).
+    /// - Throws: `DatasetError` naming the cache when it holds no labels (built from a folder
+    ///   without class folders).
+    public init(cache: ImageCache) throws(DatasetError) {
+        guard cache.metadata.labels != .none else {
+            throw DatasetError(path: cache.path, reason: "the cache holds no labels: it was built from a folder without class folders (build it from a folder per class, or with --labels)")
+        }
+        var samples: [Sample] = []
+        var unlabelled = 0
+        for entry in cache.entries {
+            guard entry.label < cache.metadata.classes.count else {
+                throw DatasetError(path: cache.path, reason: "corrupted: \(entry.path) has label \(entry.label) of \(cache.metadata.classes.count) classes")
+            }
+            if entry.label >= 0 { samples.append(Sample(path: entry.path, label: entry.label)) } else { unlabelled += 1 }
+        }
+        self.init(root: cache.path, classes: cache.metadata.classes, samples: samples, unlabelledCount: unlabelled)
+    }
+
     /// The non-hidden immediate sub-folders of the root that the walk enters (a link only when it
     /// leads inside the root), sorted by their bytes.
     private static func classFolders(of folder: ImageFolder) throws(DatasetError) -> [String] {

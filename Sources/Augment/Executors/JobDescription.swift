@@ -49,8 +49,11 @@ public struct JobDescription: Sendable, Equatable {
 
     /// The job a worker runs: the parent's, without listing the input folder.
     ///
-    /// - Throws: as `plan()`.
+    /// - Throws: as `plan()`, and for a cache that cannot be opened.
     func unlistedJob() throws(WireError) -> FolderJob {
-        FolderJob(unlistedInput: input, output: output, options: options, plan: try plan())
+        let plan = try plan()
+        do { return try FolderJob(unlistedInput: input, output: output, options: options, plan: plan) } catch {
+            throw WireError(reason: error.description)
+        }
     }
 }

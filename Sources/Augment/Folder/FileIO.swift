@@ -111,3 +111,20 @@ public enum FileIO {
         return (folder.isEmpty ? "/" : folder, String(path[path.index(after: slash)...]))
     }
 }
+
+/// A file's size and modification time (ns since the epoch): what tells a changed file from
+/// the one a cache was built from.
+public struct FileFingerprint: Sendable, Equatable {
+    public var size: UInt64
+    public var modified: Int64
+}
+
+extension FileIO {
+    /// The size and modification time of the file at `path` (following links), or nil.
+    public static func fingerprint(_ path: String) -> FileFingerprint? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return FileFingerprint(size: UInt64(max(status.st_size, 0)),
+                               modified: Int64(status.st_mtim.tv_sec) * 1_000_000_000 + Int64(status.st_mtim.tv_nsec))
+    }
+}

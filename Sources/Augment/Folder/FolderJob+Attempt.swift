@@ -56,17 +56,8 @@ extension FolderJob {
         case .replay:
             return replayEntries(for: relativePath)
         case .augment(let augmentation):
-            let header: PNGHeader
-            do {
-                let bytes = try FileIO.read(input.root + "/" + relativePath)
-                header = try PNG.header(of: bytes, maxPixels: options.decoding.maxPixels)
-            } catch let error as FileError {
-                throw ImageFailure(relativePath: relativePath, reason: error.reason, stopsTheRun: false)
-            } catch {
-                throw ImageFailure(relativePath: relativePath, reason: "\(error)", stopsTheRun: false)
-            }
-            return try drawEntries(for: relativePath, size: Size(width: header.width, height: header.height),
-                                   channels: options.decoding.channels ?? header.decodedChannels,
+            let (size, channels) = try input.shape(relativePath, maxPixels: options.decoding.maxPixels)
+            return try drawEntries(for: relativePath, size: size, channels: options.decoding.channels ?? channels,
                                    augmentation: augmentation)
         }
     }

@@ -7,6 +7,8 @@ import Darwin
 /// Why a folder job could not start.
 public enum FolderJobError: Error, Equatable, Sendable, CustomStringConvertible {
     case input(FileError)
+    /// The input is a cache file that cannot be used.
+    case cache(ImageCacheError)
     case output(FileError)
     /// The output folder is the input folder or lies inside it: the job would feed on its own output.
     case outputInsideInput(input: String, output: String)
@@ -14,6 +16,8 @@ public enum FolderJobError: Error, Equatable, Sendable, CustomStringConvertible 
     public var description: String {
         switch self {
         case .input(let error), .output(let error):
+            error.description
+        case .cache(let error):
             error.description
         case .outputInsideInput(let input, let output):
             "the output folder \(output) is inside the input folder \(input); choose one outside it"
@@ -33,8 +37,9 @@ public struct ImageFailure: Error, Equatable, Sendable, CustomStringConvertible 
     public var description: String { "\(relativePath): \(reason)" }
 }
 
-/// The folder job: every PNG below an input folder is read, decoded, transformed and written,
-/// as PNG, below the output folder: to the same relative path, or as numbered copies.
+/// The folder job: every PNG below an input folder (or every image of a cache built from one,
+/// `ImageSource`) is read, decoded, transformed and written, as PNG, below the output folder:
+/// to the same relative path, or as numbered copies.
 ///
 /// A job is immutable and `Sendable`: executors call `process(_:)` for each path, from any
 /// thread, in any order, and get the same bytes: what an image draws depends only on the seed,
@@ -54,7 +59,7 @@ public struct FolderJob: Sendable {
         }
     }
 
-    public let input: ImageFolder
+    public let input: ImageSource
     public let outputRoot: String
     /// How images are decoded and encoded. When replaying, each manifest entry's own channel
     /// conversion and compression are used instead; the pixel limit still applies.
@@ -65,16 +70,21 @@ public struct FolderJob: Sendable {
 
     /// Lists the input and prepares the output folder.
     ///
-    /// - Throws: `FolderJobError` when the input is not a readable folder, the output is the
-    ///   input or inside it, or the output folder cannot be created or written.
+    /// - Throws: `FolderJobError` when the input is not a readable folder or a usable cache, the
+    ///   output is the input folder or inside it, or the output folder cannot be created or written.
     public init(input: String, output: String, options: Options = .init(), plan: Plan = .copy) throws(FolderJobError) {
         guard FileIO.realPath(input) != nil else {
             throw .input(FileError(path: input, code: errno, action: "cannot read input folder"))
         }
-        if ImageFolder.path(output, isInside: input) {
+        if FileIO.isFolder(input) && ImageFolder.path(output, isInside: input) {
             throw .outputInsideInput(input: input, output: output)
         }
-        do { self.input = try ImageFolder(input) } catch { throw .input(error) }
+        do { self.input = try ImageSource.open(input) } catch {
+            switch error {
+            case .folder(let error): throw .input(error)
+            case .cache(let error): throw .cache(error)
+            }
+        }
         do { try FileIO.createFolders(output) } catch { throw .output(error) }
         if access(output, W_OK | X_OK) != 0 {
             throw .output(FileError(path: output, code: errno, action: "cannot write to output folder"))
@@ -85,11 +95,14 @@ public struct FolderJob: Sendable {
         self.replayEntries = Self.replayEntries(of: plan)
     }
 
-    /// A job on a folder that is not listed (`relativePaths` is empty unless replaying): what a
-    /// worker process builds, since its parent hands it the paths. The output folder is not
-    /// created or checked; the parent did that.
-    init(unlistedInput input: String, output: String, options: Options, plan: Plan) {
-        self.input = ImageFolder(unlistedRoot: input)
+    /// A job on a folder that is not listed or a cache that is not checked against its source
+    /// (`relativePaths` is empty unless replaying): what a worker process builds, since its
+    /// parent lists and checks, and hands it the paths. The output folder is not created or
+    /// checked; the parent did that.
+    ///
+    /// - Throws: `ImageSource.OpenError` for a cache that cannot be mapped or is damaged.
+    init(unlistedInput input: String, output: String, options: Options, plan: Plan) throws(ImageSource.OpenError) {
+        self.input = try ImageSource.open(input, listing: false)
         self.outputRoot = output
         self.options = options
         self.plan = plan
@@ -126,28 +139,21 @@ public struct FolderJob: Sendable {
         func failure(_ reason: String, stopsTheRun: Bool = false) -> ImageFailure {
             ImageFailure(relativePath: relativePath, reason: reason, stopsTheRun: stopsTheRun)
         }
-        let bytes: [UInt8]
-        do {
-            bytes = try FileIO.read(input.root + "/" + relativePath)
-        } catch {
-            throw failure(error.reason)
-        }
-        // Decoded images by channel conversion: one, except for a manifest that mixes them.
-        var decoded: [Int: Image] = [:]
-        func image(channels: Int?) throws(ImageFailure) -> Image {
-            if let image = decoded[channels ?? 0] { return image }
-            do {
-                let image = try PNG.decode(bytes, options: .init(maxPixels: options.decoding.maxPixels, channels: channels))
-                decoded[channels ?? 0] = image
-                return image
-            } catch {
-                throw failure(error.description)
-            }
+        // The image as decoded, then by channel conversion: one, except for a manifest that
+        // mixes them. (`PNG.decode` with a channel count converts the same way.)
+        let native = try input.image(relativePath, maxPixels: options.decoding.maxPixels)
+        var converted: [Int: Image] = [:]
+        func image(channels: Int?) -> Image {
+            guard let channels else { return native }
+            if let image = converted[channels] { return image }
+            let image = native.converted(toChannels: channels)
+            converted[channels] = image
+            return image
         }
         let entries: [ManifestEntry]
         switch plan {
         case .augment(let augmentation):
-            let source = try image(channels: options.decoding.channels)
+            let source = image(channels: options.decoding.channels)
             entries = try drawEntries(for: relativePath, size: Size(width: source.width, height: source.height),
                                       channels: source.channels, augmentation: augmentation)
         case .replay:
@@ -156,7 +162,7 @@ public struct FolderJob: Sendable {
         for entry in entries {
             let encoded: [UInt8]
             do {
-                let source = try image(channels: entry.channels)
+                let source = image(channels: entry.channels)
                 let result = try entry.transforms.apply(to: source)
                 encoded = try PNG.encode(result, compression: entry.compression)
             } catch let error as ImageFailure {
