@@ -99,6 +99,15 @@ extension ImageCache {
     public static func build(_ contents: Contents, to output: String, options: BuildOptions = .init(),
                              shouldStop: @escaping @Sendable () -> Bool = { false },
                              written: (_ done: Int, _ failure: ImageFailure?) -> Void = { _, _ in }) throws(ImageCacheError) -> BuildSummary {
+        try build(contents, to: output, options: options, producer: AugmentVersion.description, shouldStop: shouldStop,
+                  written: written)
+    }
+
+    /// `build(_:to:options:shouldStop:written:)` recording another producer: for tests of the
+    /// version check.
+    static func build(_ contents: Contents, to output: String, options: BuildOptions, producer: String,
+                      shouldStop: @escaping @Sendable () -> Bool = { false },
+                      written: (_ done: Int, _ failure: ImageFailure?) -> Void = { _, _ in }) throws(ImageCacheError) -> BuildSummary {
         let file = try CacheFileWriter(output: output)
         var completed = false
         defer { if !completed { file.discard() } }
@@ -140,7 +149,7 @@ extension ImageCache {
             written(records.count, record.status == .failed ? failedImages.last : nil)
         }
         let metadata = ImageCacheMetadata(
-            producer: AugmentVersion.description, source: FileIO.realPath(contents.root) ?? contents.root,
+            producer: producer, source: FileIO.realPath(contents.root) ?? contents.root,
             labels: contents.labels, classes: contents.classes, resize: options.resize, maxPixels: options.maxPixels,
             failures: failures)
         var catalog = WireWriter()
@@ -223,7 +232,9 @@ private final class ParallelDecoder: @unchecked Sendable {
         self.shouldStop = shouldStop
         capacity = 2 * options.workers
         slots = LockedState(([Decoded?](repeating: nil, count: capacity), 0))
-        free = DispatchSemaphore(value: capacity)
+        // Created at 0 and raised: libdispatch traps when a semaphore is freed below its initial value.
+        free = DispatchSemaphore(value: 0)
+        for _ in 0..<capacity { free.signal() }
         ready = (0..<capacity).map { _ in DispatchSemaphore(value: 0) }
         threads = (0..<options.workers).map { _ in OSThread { [self] in work() } }
     }
@@ -279,6 +290,10 @@ private struct CacheFileWriter {
 
     init(output: String) throws(ImageCacheError) {
         let (folder, name) = FileIO.split(output)
+        // What a killed build of the same output left behind (its process is gone).
+        for pid in FileIO.temporaryWriters(of: output) where kill(pid, 0) != 0 && errno == ESRCH {
+            FileIO.removeTemporaries(of: [output], writtenBy: pid)
+        }
         var temporary = ""
         var descriptor: Int32 = -1
         var attempt = 0

@@ -20,6 +20,23 @@ extension FileIO {
         return (name, pid)
     }
 
+    /// The process ids that have temporary files of the output at `outputPath` (a full path).
+    ///
+    /// - Complexity: one listing of its folder.
+    public static func temporaryWriters(of outputPath: String) -> Set<Int32> {
+        let (folder, name) = split(outputPath)
+        guard let stream = opendir(folder) else { return [] }
+        defer { closedir(stream) }
+        var writers: Set<Int32> = []
+        while let entry = readdir(stream) {
+            let fileName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+            }
+            if let target = temporaryTarget(of: fileName), target.name == name { writers.insert(target.pid) }
+        }
+        return writers
+    }
+
     /// Removes the temporary files of the outputs at `outputPaths` (full paths): all of them,
     /// or with `pid`, only those that process made. Temporaries of other outputs are left
     /// alone, so runs sharing an output folder (shards) never remove each other's live files.
