@@ -74,7 +74,7 @@ struct RunCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The folder of PNG images to read.")
+    @Argument(help: "The folder of PNG images to read, or a cache of it from augment cache.")
     var inputDir: String
 
     @Option(name: [.customShort("o"), .customLong("out")],

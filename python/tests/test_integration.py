@@ -92,6 +92,24 @@ def test_shuffled_orders_depend_on_the_seed(augment, data):
     assert order(5) != order(6)
 
 
+def test_a_cache_gives_the_batches_of_its_folder(augment, data, tmp_path):
+    root, _ = data
+    cache = tmp_path / "data.augc"
+    built = subprocess.run([augment, "cache", str(root), "--out", str(cache), "--quiet"], capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+
+    def run(dataset, **options):
+        loader = Loader(dataset, 4, RANDOM_PIPELINE, epochs=2, shuffle=True, seed=5, executable=augment, **options)
+        return loader.classes, [(images.tobytes(), labels.tolist()) for images, labels in loader]
+
+    assert run(cache) == run(root)
+    assert run(cache, executor="processes", workers=2) == run(root)
+    # A cache of other files than the folder now holds is refused, with the child's message.
+    write_png(root / "dog" / "late.png", np.zeros((10, 12, 3), np.uint8))
+    with pytest.raises(AugmentError, match="late.png was added"):
+        run(cache)
+
+
 def test_set_epoch_and_epochs_per_iteration(augment, data):
     root, _ = data
     loader = Loader(root, 5, IDENTITY_PIPELINE, epochs=2, shuffle=True, executable=augment, with_place=True)
