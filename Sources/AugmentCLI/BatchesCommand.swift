@@ -201,15 +201,15 @@ struct BatchesCommand: ParsableCommand {
     static let readerGone = "the reader closed the stream"
 
     private func write(_ batch: Batch, encoding: SampleEncoding) throws(BatchRunError) {
-        let images = encoding.array(of: batch.images)
         let labels = NumPyFormat.array(dtype: .int64, shape: [batch.labels.count], data: NumPyFormat.littleEndianBytes(batch.labels))
         let place = NumPyFormat.array(dtype: .int64, shape: [2], data: NumPyFormat.littleEndianBytes([Int64(batch.epoch), Int64(batch.index)]))
         if out == "-" {
-            for part in [images, labels, place] {
+            for part in encoding.pieces(of: batch.images) + [labels, place] {
                 guard StandardOutput.writeAll(part) else { throw BatchRunError(Self.readerGone) }
             }
             return
         }
+        let images = encoding.array(of: batch.images)
         let name = "e" + Self.padded(batch.epoch, 4) + "-b" + Self.padded(batch.index, 6) + ".npz"
         do {
             let archive = try NPZArchive.archive([("images.npy", images), ("labels.npy", labels), ("place.npy", place)])

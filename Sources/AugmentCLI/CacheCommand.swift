@@ -20,7 +20,7 @@ struct CacheCommand: ParsableCommand {
             streamed to disk in path order, so memory does not grow with the dataset.
 
             A cache is refused when it is damaged (truncated, or bytes that do not match their \
-            checksums, which are checked each time an image is read), when another version of \
+            checksums; each image's are checked the first time a run reads it), when another version of \
             augment built it, or when the dataset folder has changed since (an image added, \
             removed or modified): rebuild it then.
 

@@ -45,6 +45,21 @@ struct BatchesTests {
         #expect(normalised == [10, 40, 20, 50, 30, 60].map { Float((Double($0) - 127.5) / 63.75) })
     }
 
+    @Test("the pieces a stream writes join into exactly the array, for every layout, type and channel count")
+    func pieces() {
+        for channels in [1, 3, 4] {
+            let images = (0..<3).map { index in
+                Image(width: 3, height: 2, channels: channels, pixels: (0..<(6 * channels)).map { UInt8((index * 40 + $0 * 7) % 256) })
+            }
+            for layout in SampleEncoding.Layout.allCases {
+                for type in SampleEncoding.ElementType.allCases {
+                    let encoding = SampleEncoding(layout: layout, elementType: type)
+                    #expect(Array(encoding.pieces(of: images).joined()) == encoding.array(of: images), "\(channels) \(layout) \(type)")
+                }
+            }
+        }
+    }
+
     static func floats(_ bytes: [UInt8]) -> [Float] {
         stride(from: 0, to: bytes.count, by: 4).map { offset in
             Float(bitPattern: UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16

@@ -78,6 +78,22 @@ public struct SampleEncoding: Sendable, Equatable {
         }
     }
 
+    /// The same `.npy` bytes as `array(of:)`, as pieces to write one after the other: for 8-bit
+    /// values in the images' own interleaved order (`uint8`, `nhwc` or one channel) the header
+    /// and then each image's own pixels, shared rather than copied, which spares a stream the
+    /// batch-sized buffer (its allocation, zeroing and copy); otherwise the whole array.
+    ///
+    /// - Complexity: O(header) in the first case, as `array(of:)` otherwise.
+    public func pieces(of images: [Image]) -> [[UInt8]] {
+        guard elementType == .uint8, layout == .nhwc || images.first?.channels == 1, let first = images.first,
+              images.allSatisfy({ $0.width == first.width && $0.height == first.height && $0.channels == first.channels }) else {
+            return [array(of: images)]
+        }
+        let shape = layout == .nhwc ? [images.count, first.height, first.width, first.channels]
+                                    : [images.count, first.channels, first.height, first.width]
+        return [NumPyFormat.header(dtype: .uint8, shape: shape)] + images.map(\.pixels)
+    }
+
     /// Copies one image's interleaved values into `output` from `offset`, as they are or with
     /// the channels made planes (`planar`: every value of channel 0, then of channel 1, ...).
     private static func place<Element>(_ values: UnsafeBufferPointer<Element>, into output: UnsafeMutableBufferPointer<Element>,

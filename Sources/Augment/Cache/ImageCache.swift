@@ -1,3 +1,5 @@
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -19,7 +21,9 @@ public struct ImageCacheError: Error, Equatable, Sendable, CustomStringConvertib
 
 /// A decoded-image cache (`augment cache`), opened read-only through a memory mapping: every
 /// image is one contiguous range of the file, read in place, and checked against its XXH64
-/// checksum each time it is read, so a corrupted byte is named, never passed on as pixels.
+/// checksum the first time this process reads it, so a corrupted byte is named, never passed on
+/// as pixels. (Once is enough: the mapping is read-only, and `augment cache` replaces a cache by
+/// renaming a new file over it, which leaves a mapped file's bytes as they were.)
 ///
 /// Opening checks the header, the file's length (a truncated file is refused), the catalog's
 /// checksum, the format version and the program version that built it.
@@ -47,6 +51,8 @@ public final class ImageCache: @unchecked Sendable {
     private let base: UnsafeRawPointer
     private let length: Int
     private let header: Layout.Header
+    /// Per image: 1 once its pixels have matched their checksum in this process.
+    private let verified: UnsafeMutablePointer<Atomic<UInt8>>
 
     /// Maps and checks `path`.
     ///
@@ -130,10 +136,16 @@ public final class ImageCache: @unchecked Sendable {
         self.header = header
         self.count = Int(header.count)
         self.metadata = metadata
+        verified = .allocate(capacity: max(count, 1))
+        for index in 0..<count { (verified + index).initialize(to: Atomic(0)) }
         mapped = false
     }
 
-    deinit { munmap(UnsafeMutableRawPointer(mutating: base), length) }
+    deinit {
+        verified.deinitialize(count: count)
+        verified.deallocate()
+        munmap(UnsafeMutableRawPointer(mutating: base), length)
+    }
 
     private static func record(at index: Int, base: UnsafeRawPointer, header: Layout.Header) -> Layout.Record? {
         Layout.Record(at: base + Int(header.indexOffset) + index * Layout.recordSize)
@@ -193,15 +205,18 @@ public final class ImageCache: @unchecked Sendable {
     }
 
     /// Runs `body` on the pixels of image `index`, in place in the mapping, once they have
-    /// matched their checksum.
+    /// matched their checksum (the first time this process reads them).
     ///
-    /// - Complexity: O(pixels) for the checksum.
+    /// - Complexity: O(pixels) for the checksum the first time, O(1) after.
     /// - Throws: `ImageCacheError` naming the image when its pixels do not match.
     public func withPixels<Result>(at index: Int, _ body: (UnsafeRawBufferPointer) -> Result) throws(ImageCacheError) -> Result {
         let record = record(at: index)!
         let pixels = UnsafeRawBufferPointer(start: base + Int(record.dataOffset), count: record.status == .failed ? 0 : record.dataLength)
-        guard XXHash64.hash(pixels) == record.checksum else {
-            throw ImageCacheError(path: path, reason: "corrupted: the pixels of \(String(decoding: pathBytes(record), as: UTF8.self)) do not match their checksum")
+        if verified[index].load(ordering: .acquiring) == 0 {
+            guard XXHash64.hash(pixels) == record.checksum else {
+                throw ImageCacheError(path: path, reason: "corrupted: the pixels of \(String(decoding: pathBytes(record), as: UTF8.self)) do not match their checksum")
+            }
+            verified[index].store(1, ordering: .releasing)
         }
         return body(pixels)
     }
