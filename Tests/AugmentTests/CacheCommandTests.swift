@@ -162,4 +162,22 @@ struct CacheCommandTests {
         #expect(result.errorLines == ["error: \(out.path): cannot write: File too large"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).isEmpty, "no temporary or partial file")
     }
+
+    @Test("what a killed build left behind is removed by the next build of the same file, not another's")
+    func killedBuild() throws {
+        let scratch = try TestData.makeTemporaryFolder("augment-cache-killed")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let finished = Process()
+        finished.executableURL = URL(fileURLWithPath: "/bin/true")
+        try finished.run()
+        finished.waitUntilExit()
+        let gone = finished.processIdentifier, alive = ProcessInfo.processInfo.processIdentifier
+        for name in [".data.augc.tmp-\(gone)-1", ".data.augc.tmp-\(alive)-7", ".other.augc.tmp-\(gone)-1"] {
+            try Data("half a cache".utf8).write(to: scratch.appendingPathComponent(name))
+        }
+        let built = try CommandRunner.augment(["cache", TestData.bundledImages.path, "--out", scratch.appendingPathComponent("data.augc").path, "--quiet"])
+        #expect(built.status == 0, "\(built.standardError)")
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: scratch.path))
+                == ["data.augc", ".data.augc.tmp-\(alive)-7", ".other.augc.tmp-\(gone)-1"])
+    }
 }
