@@ -131,6 +131,44 @@ struct ImageCacheTests {
         #expect(pixel.imageError?.contains("the pixels of gradient_rgb.png do not match their checksum") == true)
     }
 
+    @Test("random damage (flipped bytes, truncations, appended bytes) is refused or harmless, never read as other pixels")
+    func randomDamage() throws {
+        let root = try Self.makeDataset()
+        let (file, _) = try Self.build(root)
+        defer { try? FileManager.default.removeItem(at: root); try? FileManager.default.removeItem(at: file) }
+        let original = try TestData.bytes(of: file)
+        let reference = try ImageCache(path: file.path)
+        let images = try (0..<reference.count).map { index in
+            reference.entry(at: index).failure == nil ? try reference.image(at: index) : nil
+        }
+        var generator = SplitMix64(seed: 2026)
+        var refusedAtOpen = 0, refusedAtRead = 0, harmless = 0
+        for trial in 0..<400 {
+            var bytes = original
+            switch trial % 4 {
+            case 0, 1:  // one to three flipped bits anywhere
+                for _ in 0...(generator.next() % 3) {
+                    bytes[Int(generator.next() % UInt64(bytes.count))] ^= UInt8(1) << (generator.next() % 8)
+                }
+            case 2: bytes.removeLast(1 + Int(generator.next() % UInt64(bytes.count - 1)))
+            default: bytes += (0..<(1 + generator.next() % 100)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            }
+            try Data(bytes).write(to: file)
+            guard let cache = try? ImageCache(path: file.path) else { refusedAtOpen += 1; continue }
+            var refused = false
+            for index in 0..<cache.count where cache.entry(at: index).failure == nil {
+                do {
+                    let image = try cache.image(at: index)
+                    #expect(image == images[index], "trial \(trial): image \(index) read as other pixels")
+                } catch {
+                    refused = true
+                }
+            }
+            if refused { refusedAtRead += 1 } else { harmless += 1 }
+        }
+        #expect(refusedAtOpen > 100 && refusedAtRead > 50, "\(refusedAtOpen) refused at open, \(refusedAtRead) at a read, \(harmless) harmless")
+    }
+
     /// Where the pixels of `path` start, read from the index as docs/cache-format.md lays it out.
     static func dataOffset(of path: String, in bytes: [UInt8]) -> Int {
         func u64(_ at: Int) -> Int { (0..<8).reduce(0) { $0 | Int(bytes[at + $1]) << (8 * $1) } }
