@@ -91,6 +91,21 @@ struct CacheCommandTests {
         #expect(classes.standardOutput.contains(#""classes":["shapes","textures"]"#), "\(classes.standardOutput)")
     }
 
+    @Test("augment info describes a cache after checking every checksum, and names a damaged image")
+    func info() throws {
+        let fixture = try Fixture()
+        defer { fixture.clean() }
+        let good = try CommandRunner.augment(["info", fixture.cache.path])
+        #expect(good.status == 0, "\(good.standardError)")
+        #expect(good.standardOutput.hasPrefix("\(fixture.cache.path): image cache of \(FileIO.realPath(fixture.root.path)!), 11 images (1 failed), 2 classes from class folders, as decoded"))
+        var bytes = try TestData.bytes(of: fixture.cache)
+        bytes[ImageCacheTests.dataOffset(of: "textures/clouds_grey2.png", in: bytes) + 100] ^= 0x40
+        try Data(bytes).write(to: fixture.cache)
+        let damaged = try CommandRunner.augment(["info", fixture.cache.path])
+        #expect(damaged.status == 1)
+        #expect(damaged.errorLines == ["error: \(fixture.cache.path): corrupted: the pixels of textures/clouds_grey2.png do not match their checksum"])
+    }
+
     @Test("a cache of a labels CSV holds those images and labels; batches over it match the folder with --labels")
     func labelsCSV() throws {
         let root = try TestData.makeTemporaryFolder("augment-cache-csv")

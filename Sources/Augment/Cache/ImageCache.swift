@@ -141,6 +141,27 @@ public final class ImageCache: @unchecked Sendable {
         mapped = false
     }
 
+    /// True when the file at `path` starts as a cache does (its magic), whatever else it holds.
+    public static func looksLikeCache(_ path: String) -> Bool {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var magic = [UInt8](repeating: 0, count: Layout.magic.count)
+        return magic.withUnsafeMutableBytes { read(descriptor, $0.baseAddress!, $0.count) } == magic.count && magic == Layout.magic
+    }
+
+    /// Checks every image's pixels against its checksum (`withPixels(at:_:)` checks each when it
+    /// is first read; this reads them all now).
+    ///
+    /// - Complexity: O(file size).
+    /// - Throws: `ImageCacheError` naming the first image whose pixels do not match.
+    public func verifyAllPixels() throws(ImageCacheError) {
+        for index in 0..<count where entry(at: index).failure == nil { try withPixels(at: index) { _ in } }
+    }
+
+    /// The file's length in bytes.
+    public var fileLength: Int { length }
+
     deinit {
         verified.deinitialize(count: count)
         verified.deallocate()
