@@ -120,9 +120,7 @@ public struct LabelledDataset: Sendable {
         }
         var names: [String] = []
         while let entry = readdir(stream) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-            }
+            let name = FileIO.name(of: entry)
             guard !name.hasPrefix("."), let real = FileIO.realPath(folder.root + "/" + name),
                   real.hasPrefix(folder.resolvedRoot == "/" ? "/" : folder.resolvedRoot + "/"),
                   FileIO.isFolder(real) else { continue }

@@ -82,7 +82,7 @@ enum BenchKernels {
         guard let directory = opendir(folder) else { return }
         defer { closedir(directory) }
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = FileIO.name(of: entry)
             if name.hasPrefix(ioFilePrefix) { unlink(folder + "/" + name) }
         }
     }

@@ -29,9 +29,7 @@ extension FileIO {
         defer { closedir(stream) }
         var writers: Set<Int32> = []
         while let entry = readdir(stream) {
-            let fileName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-            }
+            let fileName = FileIO.name(of: entry)
             if let target = temporaryTarget(of: fileName), target.name == name { writers.insert(target.pid) }
         }
         return writers
@@ -56,9 +54,7 @@ extension FileIO {
             guard let stream = opendir(folder) else { continue }
             var doomed: [String] = []
             while let entry = readdir(stream) {
-                let fileName = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-                }
+                let fileName = FileIO.name(of: entry)
                 guard let target = temporaryTarget(of: fileName), names.contains(target.name),
                       pid == nil || pid == target.pid else { continue }
                 doomed.append(folder + "/" + fileName)

@@ -104,6 +104,13 @@ public enum FileIO {
         return String(cString: resolved)
     }
 
+    /// The name of a `readdir` entry, read in place: a record may be shorter than `dirent` (the
+    /// kernel packs them by `d_reclen`), so copying the whole `d_name` array could read past the
+    /// end of the listing's buffer.
+    static func name(of entry: UnsafeMutablePointer<dirent>) -> String {
+        String(cString: (UnsafeRawPointer(entry) + MemoryLayout<dirent>.offset(of: \dirent.d_name)!).assumingMemoryBound(to: CChar.self))
+    }
+
     /// Splits a path into its folder ("." when there is none) and last component.
     static func split(_ path: String) -> (folder: String, name: String) {
         guard let slash = path.lastIndex(of: "/") else { return (".", path) }

@@ -93,9 +93,7 @@ public struct ImageFolder: Sendable {
             }
             var names: [String] = []
             while let entry = readdir(stream) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-                    String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-                }
+                let name = FileIO.name(of: entry)
                 if !name.hasPrefix(".") { names.append(name) }
             }
             closedir(stream)
