@@ -164,7 +164,7 @@ struct CacheCommandTests {
         let notCache = scratch.appendingPathComponent("notes.txt")
         try Data(String(repeating: "hello, this is not a cache\n", count: 10).utf8).write(to: notCache)
         let run = try CommandRunner.augment(["run", notCache.path, "--out", scratch.appendingPathComponent("o").path])
-        #expect(run.status == 2 && run.errorLines == ["error: \(notCache.path): not an image cache (it does not start with AUGCACHE); build one with augment cache"])
+        #expect(run.status == 2 && run.errorLines == ["error: \(notCache.path): not a folder, and not an image cache (it does not start with AUGCACHE); build one with augment cache"])
     }
 
     @Test("a full disk (a file-size limit) stops the build with one error and leaves no file behind")

@@ -109,7 +109,7 @@ struct RunCommandTests {
 
         let notFolder = try CommandRunner.augment(["run", scratch.appendingPathComponent("plain-file").path, "--out", scratch.appendingPathComponent("o").path])
         #expect(notFolder.status == 2)
-        #expect(notFolder.standardError.contains("Not a directory"))
+        #expect(notFolder.standardError.contains("plain-file: not a folder, and not an image cache"))
 
         let input = try TestData.makeTemporaryFolder("augment-input")
         defer { try? FileManager.default.removeItem(at: input) }

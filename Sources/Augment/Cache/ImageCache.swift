@@ -68,19 +68,19 @@ public final class ImageCache: @unchecked Sendable {
         guard fstat(descriptor, &status) == 0 else { throw fail("cannot read the cache: \(String(cString: strerror(errno)))") }
         guard (status.st_mode & S_IFMT) == S_IFREG else { throw fail("not a folder or a cache file") }
         let length = Int(status.st_size)
-        guard length >= Layout.headerChecksummed + 8 else {
-            throw fail("not an image cache: \(length) bytes, shorter than a cache's header")
-        }
+        let notACache = "not a folder, and not an image cache (it does not start with AUGCACHE); build one with augment cache"
+        guard length >= Layout.magic.count else { throw fail(notACache) }
         guard let mapping = mmap(nil, length, PROT_READ, MAP_SHARED, descriptor, 0), mapping != MAP_FAILED else {
             throw fail("cannot map the cache into memory: \(String(cString: strerror(errno)))")
         }
         let base = UnsafeRawPointer(mapping)
         var mapped = true
         defer { if mapped { munmap(mapping, length) } }
-        let headerBytes = UnsafeRawBufferPointer(start: base, count: Layout.headerChecksummed + 8)
-        guard headerBytes.prefix(8).elementsEqual(Layout.magic) else {
-            throw fail("not an image cache (it does not start with AUGCACHE); build one with augment cache")
+        guard UnsafeRawBufferPointer(start: base, count: Layout.magic.count).elementsEqual(Layout.magic) else { throw fail(notACache) }
+        guard length >= Layout.headerChecksummed + 8 else {
+            throw fail("truncated: \(length) bytes, shorter than a cache's header")
         }
+        let headerBytes = UnsafeRawBufferPointer(start: base, count: Layout.headerChecksummed + 8)
         var reader = WireReader(Array(headerBytes), offset: 8)
         func field() -> UInt64 { (try? reader.u64()) ?? 0 }
         let version = (try? reader.u32()) ?? 0
