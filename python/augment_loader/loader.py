@@ -240,6 +240,9 @@ class Loader:
 
     ``for images, labels in Loader("data/train", 64, "pipeline.json", shuffle=True): ...``
 
+    ``dataset`` is a folder (one sub-folder per class, or any folder with ``labels``) or a cache
+    file from ``augment cache``, which gives the same batches without decoding PNGs.
+
     ``images`` is ``[B,H,W,C]`` (``layout="nhwc"``) or ``[B,C,H,W]`` (``"nchw"``), uint8 or float32
     (``dtype="float32"``: x/255; ``normalize``: float32, (x/255 - mean)/std); ``labels`` is int64
     ``[B]``. Both are freshly allocated, writable and C-contiguous: ``torch.from_numpy`` takes them
