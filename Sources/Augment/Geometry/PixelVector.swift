@@ -50,3 +50,11 @@ extension PixelVector {
         Int32(bitPattern: (value - 0.5 + 12_582_912).bitPattern) &- 0x4B40_0000
     }
 }
+
+extension PixelVector {
+    /// `floor(_:)` of four values at once.
+    @inline(__always)
+    static func floor(_ value: SIMD4<Float>) -> SIMD4<Int32> {
+        unsafeBitCast(value - 0.5 + 12_582_912, to: SIMD4<Int32>.self) &- 0x4B40_0000
+    }
+}
