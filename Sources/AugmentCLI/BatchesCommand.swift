@@ -112,6 +112,13 @@ struct BatchesCommand: ParsableCommand {
     @Flag(help: "Print the classes and the sample and batch counts as JSON, and exit.")
     var printClasses = false
 
+    @Option(help: ArgumentHelp("With --out -: put each batch's images in a shared-memory ring behind this descriptor (a memfd the reader made) and stream [slot, length] in their place; the reader returns slots on standard input (README, Stream format).",
+                               valueName: "fd"))
+    var ringFd: Int32?
+
+    @Option(help: ArgumentHelp("Slots in the --ring-fd ring (default: 4).", valueName: "n"))
+    var ringSlots = 4
+
     func validate() throws {
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1, not \(batchSize)") }
         if epochs < 1 { throw ValidationError("--epochs must be at least 1, not \(epochs)") }
@@ -121,6 +128,9 @@ struct BatchesCommand: ParsableCommand {
         if ![1, 3, 4].contains(channels) { throw ValidationError("--channels must be 1, 3 or 4, not \(channels)") }
         if maxPixels <= 0 { throw ValidationError("--max-pixels must be positive, not \(maxPixels)") }
         if let shard { do { _ = try Shard(parsing: shard) } catch { throw ValidationError("--shard: \(error)") } }
+        if ringFd != nil && out != "-" { throw ValidationError("--ring-fd goes with --out -") }
+        if let ringFd, ringFd < 3 { throw ValidationError("--ring-fd must be a descriptor above 2, not \(ringFd)") }
+        if ringSlots < 1 || ringSlots > 64 { throw ValidationError("--ring-slots must be 1 to 64, not \(ringSlots)") }
         if dtype == .uint8 && normalize != nil { throw ValidationError("--normalize makes float32 values; drop --dtype uint8") }
         // Epochs are numbered in 32 bits on the sample workers' wire (and no run needs more).
         if firstEpoch > Int(UInt32.max) - epochs + 1 {
@@ -171,7 +181,15 @@ struct BatchesCommand: ParsableCommand {
         let ahead = max(2 * batchSize, 4 * workerCount)
         let previousPipeHandler = signal(SIGPIPE, SIG_IGN)
         defer { signal(SIGPIPE, previousPipeHandler) }
-        let emit = { (batch: Batch) throws(BatchRunError) -> Void in try self.write(batch, encoding: encoding) }
+        var ring: BatchRing?
+        if let ringFd {
+            let fullBatch = encoding.arrayLength(images: batchSize, size: job.outputSize, channels: channels)
+            do { ring = try BatchRing(descriptor: ringFd, slots: ringSlots, slotSize: BatchRing.slotSize(forArrayOf: fullBatch)) } catch {
+                printError("error: \(error)")
+                throw ExitStatus.couldNotRun
+            }
+        }
+        let emit = { (batch: Batch) throws(BatchRunError) -> Void in try self.write(batch, encoding: encoding, ring: ring) }
         let report = { (failure: ImageFailure) in printError("error: \(failure)") }
         let summary: BatchRunSummary
         do {
@@ -198,13 +216,18 @@ struct BatchesCommand: ParsableCommand {
         if summary.skipped > 0 { throw ExitStatus.someFailed }
     }
 
-    static let readerGone = "the reader closed the stream"
+    static let readerGone = BatchRing.readerGone
 
-    private func write(_ batch: Batch, encoding: SampleEncoding) throws(BatchRunError) {
+    private func write(_ batch: Batch, encoding: SampleEncoding, ring: BatchRing?) throws(BatchRunError) {
         let labels = NumPyFormat.array(dtype: .int64, shape: [batch.labels.count], data: NumPyFormat.littleEndianBytes(batch.labels))
         let place = NumPyFormat.array(dtype: .int64, shape: [2], data: NumPyFormat.littleEndianBytes([Int64(batch.epoch), Int64(batch.index)]))
         if out == "-" {
-            for part in encoding.pieces(of: batch.images) + [labels, place] {
+            var images = encoding.pieces(of: batch.images)
+            if let ring {
+                let (slot, length) = try ring.put(images)
+                images = [NumPyFormat.array(dtype: .int64, shape: [2], data: NumPyFormat.littleEndianBytes([Int64(slot), Int64(length)]))]
+            }
+            for part in images + [labels, place] {
                 guard StandardOutput.writeAll(part) else { throw BatchRunError(Self.readerGone) }
             }
             return

@@ -12,12 +12,16 @@ make it misbehave:
 - FAKE_AUGMENT_SLEEP=S: sleep S seconds after each batch.
 - FAKE_AUGMENT_IGNORE_TERM=1: ignore SIGTERM (only SIGKILL ends it).
 - FAKE_AUGMENT_ARGV=FILE: write the command line, one argument per line, to FILE.
+
+With --ring-fd it puts each images array in the shared-memory ring, as the real one does, and
+waits for slots to come back on standard input.
 """
 
 import argparse
 import csv
 import io
 import json
+import mmap
 import os
 import signal
 import sys
@@ -78,6 +82,8 @@ def main():
     parser.add_argument("--strict", action="store_true")
     parser.add_argument("--out")
     parser.add_argument("--print-classes", action="store_true")
+    parser.add_argument("--ring-fd", type=int)
+    parser.add_argument("--ring-slots", type=int, default=4)
     try:
         options = parser.parse_args()
     except SystemExit:
@@ -94,6 +100,12 @@ def main():
         fail("the fake producer writes to stdout only", 64)
 
     out = sys.stdout.buffer
+    ring = None
+    if options.ring_fd is not None:
+        slot_size = 1 << 20
+        os.ftruncate(options.ring_fd, options.ring_slots * slot_size)
+        ring = mmap.mmap(options.ring_fd, options.ring_slots * slot_size)
+        taken = 0
     fail_after = int(os.environ.get("FAKE_AUGMENT_FAIL_AFTER", "-1"))
     sleep = float(os.environ.get("FAKE_AUGMENT_SLEEP", "0"))
     written = 0
@@ -118,6 +130,17 @@ def main():
             if options.layout == "nchw":
                 images = np.ascontiguousarray(images.transpose(0, 3, 1, 2))
             labels = np.array([samples[i][1] for i in chosen], dtype="<i8")
+            if ring is not None:
+                if taken == options.ring_slots:
+                    if len(sys.stdin.buffer.read(4)) < 4:
+                        sys.exit(0)  # the reader has gone
+                    taken -= 1
+                buffer = io.BytesIO()
+                npformat.write_array(buffer, images)
+                slot = written % options.ring_slots
+                ring[slot * slot_size: slot * slot_size + len(buffer.getvalue())] = buffer.getvalue()
+                images = np.array([slot, len(buffer.getvalue())], dtype="<i8")
+                taken += 1
             for array in (images, labels, np.array([epoch, batch], dtype="<i8")):
                 npformat.write_array(out, array)
             out.flush()

@@ -92,6 +92,22 @@ def test_shuffled_orders_depend_on_the_seed(augment, data):
     assert order(5) != order(6)
 
 
+@pytest.mark.skipif(not hasattr(os, "memfd_create"), reason="the ring needs os.memfd_create (Linux)")
+@pytest.mark.parametrize("executor", ["serial", "threads", "processes"])
+def test_the_ring_and_the_pipe_deliver_the_same_batches(augment, data, executor):
+    root, _ = data
+
+    def run(transport, **options):
+        loader = Loader(root, 3, RANDOM_PIPELINE, epochs=3, shuffle=True, seed=9, executable=augment,
+                        executor=executor, transport=transport, with_place=True, **options)
+        return [(images.tobytes(), images.shape, labels.tolist(), place) for images, labels, place in loader]
+
+    for options in ({}, {"layout": "nchw", "dtype": "float32"}):
+        ring = run("ring", **options)
+        assert len(ring) == 12  # 10 samples in batches of 3, 3 epochs: more batches than ring slots
+        assert ring == run("pipe", **options)
+
+
 def test_a_cache_gives_the_batches_of_its_folder(augment, data, tmp_path):
     root, _ = data
     cache = tmp_path / "data.augc"

@@ -78,6 +78,14 @@ public struct SampleEncoding: Sendable, Equatable {
         }
     }
 
+    /// The length of the `.npy` array (header and data) of `images` images of `size` with
+    /// `channels` channels.
+    public func arrayLength(images: Int, size: Size, channels: Int) -> Int {
+        let shape = layout == .nhwc ? [images, size.height, size.width, channels] : [images, channels, size.height, size.width]
+        let type: NumPyFormat.DType = elementType == .uint8 ? .uint8 : .float32
+        return NumPyFormat.header(dtype: type, shape: shape).count + images * size.width * size.height * channels * type.itemSize
+    }
+
     /// The same `.npy` bytes as `array(of:)`, as pieces to write one after the other: for 8-bit
     /// values in the images' own interleaved order (`uint8`, `nhwc` or one channel) the header
     /// and then each image's own pixels, shared rather than copied, which spares a stream the
