@@ -3,7 +3,8 @@
 (`augment cache`), epoch by epoch, beside the same loader on the PNG folder.
 
 Builds the cache of --images (timed, with the build's peak memory), then for each source
-(cache, folder) and executor runs one Loader over --epochs epochs and times every epoch from
+(cache, folder), executor and (for the cache) transport (the shared-memory ring, the pipe) runs
+one Loader over --epochs epochs and times every epoch from
 its first batch's arrival to its last's (epoch 1 also includes the producer's start: the source
 check and the first batch). Prints, per run, epoch 1 and the median of epochs 2 on with their
 min-max, and the consumer's CPU time (this process: reading the stream into arrays) over those
@@ -31,11 +32,11 @@ def cpu_self():
     return usage.ru_utime + usage.ru_stime
 
 
-def epochs(options, dataset, executor):
+def epochs(options, dataset, executor, transport):
     """[(images, wall seconds, consumer CPU seconds)] per epoch."""
     loader = Loader(dataset, options.batch_size, options.pipeline, epochs=options.epochs, shuffle=True, seed=0,
                     executor=executor, workers=None if executor == "serial" else options.workers,
-                    executable=options.executable, forward_stderr=False, with_place=True)
+                    executable=options.executable, forward_stderr=False, with_place=True, transport=transport)
     results = []
     current, images, checksum = 0, 0, 0
     start, cpu_start = time.perf_counter(), cpu_self()
@@ -61,6 +62,8 @@ def main():
     parser.add_argument("--epochs", type=int, default=6)
     parser.add_argument("--executors", default="threads,processes")
     parser.add_argument("--sources", default="cache,folder")
+    parser.add_argument("--transports", default="ring,pipe",
+                        help="how batches reach Python: the shared-memory ring, the pipe (default: both, cache only)")
     parser.add_argument("--cache", help="where to build the cache (default: a temporary file, removed at the end)")
     options = parser.parse_args()
 
@@ -78,13 +81,14 @@ def main():
     try:
         for source in options.sources.split(","):
             dataset = cache if source == "cache" else options.images
-            for executor in options.executors.split(","):
-                runs = epochs(options, dataset, executor)
+            for executor, transport in [(e, t) for e in options.executors.split(",")
+                                        for t in (options.transports.split(",") if source == "cache" else ["ring"])]:
+                runs = epochs(options, dataset, executor, transport)
                 first, later = runs[0], runs[1:]
                 rates = sorted(images / wall for images, wall, _ in later)
                 wall = sum(w for _, w, _ in later)
                 consumer = sum(c for _, _, c in later)
-                print(f"{source:6s} {executor:9s} epoch 1 {first[0] / first[1]:8.0f} images/s; epochs 2-{len(runs)}: "
+                print(f"{source:6s} {executor:9s} {transport:4s} epoch 1 {first[0] / first[1]:8.0f} images/s; epochs 2-{len(runs)}: "
                       f"median {statistics.median(rates):8.0f} images/s ({rates[0]:.0f}-{rates[-1]:.0f}), "
                       f"consumer CPU {100 * consumer / wall:.1f}% of their wall time")
     finally:
