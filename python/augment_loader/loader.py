@@ -312,6 +312,10 @@ class Loader:
     ``dataset`` is a folder (one sub-folder per class, or any folder with ``labels``) or a cache
     file from ``augment cache``, which gives the same batches without decoding PNGs.
 
+    ``transport``: how the images cross from the child: ``"ring"``, a shared-memory ring of
+    ``RING_SLOTS`` batches (``--ring-fd``; one copy out, no pipe traffic), ``"pipe"``, the
+    stream itself, or ``"auto"`` (the default): the ring where ``os.memfd_create`` exists.
+
     ``images`` is ``[B,H,W,C]`` (``layout="nhwc"``) or ``[B,C,H,W]`` (``"nchw"``), uint8 or float32
     (``dtype="float32"``: x/255; ``normalize``: float32, (x/255 - mean)/std); ``labels`` is int64
     ``[B]``. Both are freshly allocated, writable and C-contiguous: ``torch.from_numpy`` takes them
