@@ -2,10 +2,11 @@ import Foundation
 import Testing
 @testable import Augment
 
-/// The optimised affine kernel against the one it replaced (`ReferenceAffine`, kept verbatim in
-/// Support/): the same bytes for random images, maps, sizes, channel counts and borders, because
-/// manifests and replays depend on every byte.
-@Suite("Affine kernel: the same bytes as the reference kernel")
+/// The fixed-point affine kernel against the float one it replaced (`ReferenceAffine`, kept
+/// verbatim in Support/): within 1 level for random images, maps, sizes, channel counts and
+/// borders (the bound argued in `FixedPoint`), exactly equal where every tap falls on a pixel,
+/// and the same bytes whichever path (interior or edge) computes a pixel.
+@Suite("Affine kernel: within 1 level of the float reference kernel")
 struct AffineKernelEquivalenceTests {
     /// How many random cases; `AUGMENT_AFFINE_CASES` raises it for a longer run.
     static let caseCount = Int(ProcessInfo.processInfo.environment["AUGMENT_AFFINE_CASES"] ?? "") ?? 4000
@@ -99,26 +100,93 @@ struct AffineKernelEquivalenceTests {
         return Case(image: image, map: map, size: size, interpolation: interpolation, border: border)
     }
 
-    @Test("random images and maps, 1 to 4 channels, both borders")
+    /// The largest |actual - expected| over the bytes, and how many bytes differ.
+    static func difference(_ actual: Image, _ expected: Image) -> (largest: Int, count: Int) {
+        var (largest, count) = (0, 0)
+        for (a, b) in zip(actual.pixels, expected.pixels) where a != b {
+            largest = max(largest, abs(Int(a) - Int(b)))
+            count += 1
+        }
+        return (largest, count)
+    }
+
+    @Test("random images and maps, 1 to 4 channels, both borders: within 1 level, nearest exact")
     func randomCases() {
         var generator = SplitMix64(seed: 0x0AFF_1AE5)
         var failures = 0
+        var (differing, total) = (0, 0)
         for _ in 0..<Self.caseCount {
             let test = Self.randomCase(&generator)
             let expected = ReferenceAffine.resampleAffine(test.image, map: test.map, size: test.size,
                                                           interpolation: test.interpolation, border: test.border)
             let actual = Geometry.resampleAffine(test.image, map: test.map, size: test.size,
                                                  interpolation: test.interpolation, border: test.border)
-            if actual != expected {
+            #expect(actual.width == expected.width && actual.height == expected.height && actual.channels == expected.channels)
+            let (largest, count) = Self.difference(actual, expected)
+            if largest > 1 || (test.interpolation == .nearest && count > 0) {
                 failures += 1
-                let differing = zip(actual.pixels, expected.pixels).filter { $0 != $1 }.count
-                if failures <= 5 { Issue.record("\(differing) bytes differ: \(test)") }
+                if failures <= 5 { Issue.record("\(count) bytes differ, by up to \(largest): \(test)") }
             }
+            if test.interpolation == .bilinear { (differing, total) = (differing + count, total + expected.pixels.count) }
         }
         #expect(failures == 0)
+        print("AffineKernelEquivalenceTests: \(differing) of \(total) bilinear values differ from the float reference "
+              + "(\(Double(differing) / Double(max(total, 1)) * 100)%), none by more than 1")
     }
 
-    @Test("the standard pipeline's fused passes on 256x256 RGB")
+    @Test("taps on whole pixels (whole steps and offsets, quarter turns, whole translations): exactly the reference")
+    func wholePixelTaps() {
+        var generator = SplitMix64(seed: 0x0E4AC7)
+        for index in 0..<600 {
+            var test = Self.randomCase(&generator)
+            let steps: [Double] = [-2, -1, 0, 1, 2]
+            if index % 3 == 0 {
+                // A pure translation by whole pixels.
+                test.map = AffineMap(xx: 1, xy: 0, x0: Double(Self.integer(&generator, -8...8)),
+                                     yx: 0, yy: 1, y0: Double(Self.integer(&generator, -8...8)))
+            } else {
+                test.map = AffineMap(xx: steps[Self.integer(&generator, 0...4)], xy: steps[Self.integer(&generator, 0...4)],
+                                     x0: Double(Self.integer(&generator, -3...(test.image.width + 3))),
+                                     yx: steps[Self.integer(&generator, 0...4)], yy: steps[Self.integer(&generator, 0...4)],
+                                     y0: Double(Self.integer(&generator, -3...(test.image.height + 3))))
+            }
+            let expected = ReferenceAffine.resampleAffine(test.image, map: test.map, size: test.size,
+                                                          interpolation: .bilinear, border: test.border)
+            let actual = Geometry.resampleAffine(test.image, map: test.map, size: test.size,
+                                                 interpolation: .bilinear, border: test.border)
+            #expect(actual == expected, "\(test)")
+        }
+    }
+
+    @Test("the interior path and the edge path give the same bytes")
+    func interiorMatchesEdge() {
+        var generator = SplitMix64(seed: 0x5EED_ED6E)
+        for _ in 0..<Self.caseCount / 4 {
+            let test = Self.randomCase(&generator)
+            let normal = Geometry.resampleAffine(test.image, map: test.map, size: test.size,
+                                                 interpolation: .bilinear, border: test.border)
+            let edgeOnly = Geometry.resampleAffine(test.image, map: test.map, size: test.size,
+                                                   interpolation: .bilinear, border: test.border, edgePathOnly: true)
+            #expect(normal == edgeOnly, "\(test)")
+        }
+    }
+
+    @Test("a uniform source with the same fill stays uniform")
+    func uniformStaysUniform() {
+        var generator = SplitMix64(seed: 0x0C0457)
+        for _ in 0..<400 {
+            var test = Self.randomCase(&generator)
+            let value = UInt8(truncatingIfNeeded: generator.next())
+            test.image = Image(width: test.image.width, height: test.image.height, channels: test.image.channels,
+                               pixels: [UInt8](repeating: value, count: test.image.pixels.count))
+            let border: Border = Self.integer(&generator, 0...1) == 0 ? .clamp : .constant(Fill(value))
+            let actual = Geometry.resampleAffine(test.image, map: test.map, size: test.size,
+                                                 interpolation: .bilinear, border: border)
+            #expect(actual.pixels.allSatisfy { $0 == value }, "\(value): \(test)")
+        }
+    }
+
+    @Test("the standard pipeline's fused passes on 256x256 RGB: within 1 level")
     func standardPipeline() throws {
         let pipeline = try Pipeline(parsing: """
             {"transforms": [
@@ -131,6 +199,7 @@ struct AffineKernelEquivalenceTests {
         var generator = SplitMix64(seed: 7)
         let source = Image(width: 256, height: 256, channels: 3,
                            pixels: (0..<256 * 256 * 3).map { _ in UInt8(truncatingIfNeeded: generator.next()) })
+        var (differing, total) = (0, 0)
         for path in 0..<40 {
             let size = Size(width: 256, height: 256)
             var pass = ResamplingPass(size: size)
@@ -144,7 +213,11 @@ struct AffineKernelEquivalenceTests {
                                                           interpolation: .bilinear, border: .constant(.zero))
             let actual = Geometry.resampleAffine(source, map: pass.map, size: pass.size,
                                                  interpolation: .bilinear, border: .constant(.zero))
-            #expect(actual == expected, "path \(path): \(pass.map)")
+            let (largest, count) = Self.difference(actual, expected)
+            #expect(largest <= 1, "path \(path): \(pass.map)")
+            (differing, total) = (differing + count, total + expected.pixels.count)
         }
+        print("AffineKernelEquivalenceTests: standard pipeline, \(differing) of \(total) values differ "
+              + "(\(Double(differing) / Double(max(total, 1)) * 100)%)")
     }
 }

@@ -1,5 +1,5 @@
-// The affine kernel as it was before the 4-pixel rewrite (commit 870ab18), kept verbatim
-// (types renamed) as the reference the optimised kernel must match byte for byte.
+// The float affine kernel as it was before the 4-pixel rewrite (commit 870ab18), kept verbatim
+// (types renamed) as the reference the fixed-point kernel must stay within 1 level of.
 @testable import Augment
 
 enum ReferenceAffine {
@@ -281,4 +281,10 @@ extension RefPixelVector {
     static func floor(_ value: Float) -> Int32 {
         Int32(bitPattern: (value - 0.5 + 12_582_912).bitPattern) &- 0x4B40_0000
     }
+}
+
+// Formerly in the library (PixelVector.swift), which no longer uses it.
+extension SIMD4 where Scalar == Float {
+    @inline(__always)
+    func bitPattern(as: UInt32.Type) -> SIMD4<UInt32> { unsafeBitCast(self, to: SIMD4<UInt32>.self) }
 }
