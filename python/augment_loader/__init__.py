@@ -8,4 +8,4 @@ from .loader import AugmentError, AugmentWarning, Loader, find_executable
 from .stream import StreamError, read_array
 
 __all__ = ["AugmentError", "AugmentWarning", "Loader", "StreamError", "find_executable", "read_array"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"
