@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import Augment
+@_spi(Fuzzing) @testable import Augment
 
 /// The decoded-image cache (`augment cache`): what it holds against the decoder's own output,
 /// runs and batches over it against the same runs over the folder, and every way a cache file
@@ -167,6 +167,45 @@ struct ImageCacheTests {
             if refused { refusedAtRead += 1 } else { harmless += 1 }
         }
         #expect(refusedAtOpen > 100 && refusedAtRead > 50, "\(refusedAtOpen) refused at open, \(refusedAtRead) at a read, \(harmless) harmless")
+    }
+
+    @Test("the fuzzer's crashing inputs (Fixtures/fuzz/cache-*) are refused or read, never a trap")
+    func fuzzRegressions() throws {
+        let folder = TestData.packageRoot.appendingPathComponent("Tests/AugmentTests/Fixtures/fuzz")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("cache-") }.sorted()
+        #expect(!names.isEmpty)
+        let scratch = try TestData.makeTemporaryFolder("augment-cache-fuzz")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        for name in names {
+            let input = try TestData.bytes(of: folder.appendingPathComponent(name))
+            // As the fuzz target does: an odd-length input has its checksums recomputed first.
+            for bytes in [input, ImageCache.withChecksumsRecomputed(input)] {
+                let file = scratch.appendingPathComponent(name)
+                try Data(bytes).write(to: file)
+                guard let cache = try? ImageCache(path: file.path) else { continue }
+                for index in 0..<cache.count {
+                    let entry = cache.entry(at: index)
+                    #expect(cache.index(of: entry.path) != nil)
+                    if entry.failure == nil, let image = try? cache.image(at: index) {
+                        #expect(image.width == entry.width && image.height == entry.height)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("recomputed checksums let a changed index through, so the fuzzer reaches the checks behind them")
+    func recomputedChecksums() throws {
+        let root = try Self.makeDataset()
+        let (file, _) = try Self.build(root)
+        defer { try? FileManager.default.removeItem(at: root); try? FileManager.default.removeItem(at: file) }
+        var bytes = try TestData.bytes(of: file)
+        #expect(ImageCache.withChecksumsRecomputed(bytes) == bytes, "a valid cache's checksums are already right")
+        let indexOffset = (0..<8).reduce(0) { $0 | Int(bytes[24 + $1]) << (8 * $1) }
+        bytes.replaceSubrange(indexOffset + 20..<indexOffset + 24, with: [1, 0, 0, 0])  // the first record's label
+        #expect(throws: ImageCacheError.self) { try Data(bytes).write(to: file); _ = try ImageCache(path: file.path) }
+        try Data(ImageCache.withChecksumsRecomputed(bytes)).write(to: file)
+        #expect(try ImageCache(path: file.path).entry(at: 0).label == 1)
     }
 
     /// Where the pixels of `path` start, read from the index as docs/cache-format.md lays it out.

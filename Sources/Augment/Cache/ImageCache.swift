@@ -100,12 +100,17 @@ public final class ImageCache: @unchecked Sendable {
                        ? "truncated: \(length) bytes of the \(header.fileLength) its header gives"
                        : "\(length) bytes where its header gives \(header.fileLength): something was appended")
         }
-        // The catalog's parts follow each other to the end of the file.
+        // The catalog's parts follow each other to the end of the file (sums checked for
+        // overflow: a wrapped sum could otherwise pass for a small offset).
+        func sum(_ a: UInt64, _ b: UInt64) -> UInt64? {
+            let (total, overflow) = a.addingReportingOverflow(b)
+            return overflow ? nil : total
+        }
         let (indexLength, overflow) = header.count.multipliedReportingOverflow(by: UInt64(Layout.recordSize))
         guard !overflow, header.indexOffset >= UInt64(Layout.headerSize), header.indexOffset <= header.fileLength,
-              header.namesOffset == header.indexOffset &+ indexLength, header.namesOffset <= header.fileLength,
-              header.metadataOffset == header.namesOffset &+ header.namesLength, header.metadataOffset <= header.fileLength,
-              header.metadataOffset &+ header.metadataLength == header.fileLength else {
+              sum(header.indexOffset, indexLength) == header.namesOffset, header.namesOffset <= header.fileLength,
+              sum(header.namesOffset, header.namesLength) == header.metadataOffset, header.metadataOffset <= header.fileLength,
+              sum(header.metadataOffset, header.metadataLength) == header.fileLength else {
             throw fail("corrupted: the header's offsets do not fit the file")
         }
         let catalog = UnsafeRawBufferPointer(start: base + Int(header.indexOffset), count: length - Int(header.indexOffset))
@@ -123,7 +128,7 @@ public final class ImageCache: @unchecked Sendable {
         // Every record's ranges, checked once here, so that reading never leaves the mapping.
         for index in 0..<Int(header.count) {
             guard let record = Self.record(at: index, base: base, header: header),
-                  record.pathOffset &+ UInt64(record.pathLength) <= header.namesLength,
+                  let pathEnd = sum(record.pathOffset, UInt64(record.pathLength)), pathEnd <= header.namesLength,
                   record.status == .failed || (record.dataOffset >= UInt64(Layout.headerSize)
                       && (1...4).contains(record.channels)
                       && record.fits(before: header.indexOffset)) else {
