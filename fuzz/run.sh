@@ -11,8 +11,20 @@ set -eu
 cd "$(dirname "$0")"
 TARGET=$1
 TIME=${2:-60}
-WORK=${3:-/tmp/augment-fuzz}/$TARGET
-swift build --sanitize=fuzzer --sanitize=address >/dev/null 2>&1
+ROOT=${3:-/tmp/augment-fuzz}
+WORK=$ROOT/$TARGET
+# fuzz-png links libpng and zlib built from source with coverage and ASan (instrumented-libs.sh),
+# so that libFuzzer steers by the decoder's own branches; FUZZ_SYSTEM_LIBPNG=1 uses the system's.
+BUILD=.build
+if [ "$TARGET" = png ] && [ -z "${FUZZ_SYSTEM_LIBPNG:-}" ]; then
+    if sh instrumented-libs.sh "$ROOT/instrumented"; then
+        export PKG_CONFIG_PATH="$ROOT/instrumented/lib/pkgconfig"
+        BUILD=.build-instrumented
+    else
+        echo "fuzz/run.sh: no instrumented libpng (offline?): fuzzing against the system's, whose branches libFuzzer cannot see" >&2
+    fi
+fi
+swift build --sanitize=fuzzer --sanitize=address --scratch-path "$BUILD" >/dev/null 2>&1
 mkdir -p "$WORK/corpus" "$WORK/seeds" "$WORK/artifacts"
 case $TARGET in
 png)
@@ -41,5 +53,5 @@ cache)
     exit 64
     ;;
 esac
-ASAN_OPTIONS=detect_leaks=0 exec ".build/debug/fuzz-$TARGET" "$WORK/corpus" "$WORK/seeds" \
+ASAN_OPTIONS=detect_leaks=0 exec "$BUILD/debug/fuzz-$TARGET" "$WORK/corpus" "$WORK/seeds" \
     -max_total_time="$TIME" -artifact_prefix="$WORK/artifacts/" -print_final_stats=1 -detect_leaks=0

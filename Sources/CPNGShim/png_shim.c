@@ -79,6 +79,10 @@ int aug_png_read_header(aug_png_reader *reader, uint64_t max_pixels, aug_png_hea
 
     /* Our own pixel limit governs, not libpng's default of a million pixels a side. */
     png_set_user_limits(png, PNG_UINT_31_MAX, PNG_UINT_31_MAX);
+    /* Every ancillary chunk but tRNS is skipped unread: we apply no gamma, colour profile or
+       text, and libpng would otherwise allocate a text chunk's declared length first (2 GB for
+       a 19 KB file: its size limit for such chunks only warns on read; found by fuzz-png). */
+    png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, NULL, -1);
     png_read_info(png, info);
 
     png_uint_32 width = 0, height = 0;

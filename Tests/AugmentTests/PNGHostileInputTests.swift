@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Augment
 
@@ -306,6 +307,42 @@ struct PNGHostileInputTests {
                     #expect(!reason.isEmpty)
                 }
             }
+        }
+    }
+
+    @Test("ancillary chunks of any size, before and after IDAT, change nothing; tRNS still applies")
+    func ancillaryChunksAreSkipped() throws {
+        // 9 MB of text is above libpng's 8 MB chunk limit, which on read only warns: it used to
+        // be read into memory whole (and a declared 2 GB allocated up front) before being dropped.
+        let text = Array("Comment\0\0\0en\0Comment\0".utf8) + [UInt8](repeating: 0x61, count: 9_000_000)
+        let profile = Array("junk\0\0".utf8) + [UInt8](repeating: 0xEE, count: 1000)  // not zlib data
+        let original = Self.paletteFile.stream
+        var padded = original
+        let firstIDAT = try #require(padded.chunks.firstIndex { $0.typeName == "IDAT" })
+        padded.chunks.insert(contentsOf: [PNGChunk("iTXt", text), PNGChunk("iCCP", profile),
+                                          PNGChunk("zTXt", Array("Title\0\0".utf8) + [1, 2, 3]),
+                                          PNGChunk("ruSt", [UInt8](repeating: 7, count: 100))], at: firstIDAT)
+        padded.chunks.insert(PNGChunk("tEXt", Array("Author\0nobody".utf8)), at: padded.chunks.count - 1)
+        let expected = try PNG.decode(original.bytes)
+        let decoded = try PNG.decode(padded.bytes)
+        #expect(decoded.channels == 4)  // the palette's tRNS became alpha
+        #expect(decoded.pixels == expected.pixels)
+        #expect(try PNG.header(of: padded.bytes).width == 5)
+    }
+
+    @Test("fuzz-png's input (Fixtures/fuzz/png-*): a text chunk declaring 2 GB in a 808-byte file throws, never allocated")
+    func fuzzRegressions() throws {
+        let folder = TestData.packageRoot.appendingPathComponent("Tests/AugmentTests/Fixtures/fuzz")
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix("png-") }.sorted()
+        #expect(!names.isEmpty)
+        for name in names {
+            let bytes = try TestData.bytes(of: folder.appendingPathComponent(name))
+            let error = try #require(Self.decodeError(bytes), "\(name) decoded")
+            guard case .invalid(let reason) = error else {
+                Issue.record("\(name): expected .invalid, got \(error)")
+                continue
+            }
+            #expect(!reason.isEmpty)
         }
     }
 
