@@ -79,14 +79,21 @@ public enum FileIO {
         if descriptor < 0 { throw FileError(path: path, code: errno, action: "cannot write") }
         var failure: Int32 = 0
         var written = 0
-        while failure == 0 && written < bytes.count {
-            let done = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
-            if done < 0 {
-                if errno != EINTR { failure = errno }
-            } else {
-                written += done
+        func write(upTo end: Int) {
+            while failure == 0 && written < end {
+                let done = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, end - written) }
+                if done < 0 {
+                    if errno != EINTR { failure = errno }
+                } else {
+                    written += done
+                }
             }
         }
+        if TestHooks.diesWriting(path) {
+            write(upTo: bytes.count / 2)
+            TestHooks.die()
+        }
+        write(upTo: bytes.count)
         if close(descriptor) != 0 && failure == 0 { failure = errno }
         if failure == 0 && rename(temporary, path) != 0 { failure = errno }
         if failure != 0 {
