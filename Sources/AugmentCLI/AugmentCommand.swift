@@ -1,6 +1,12 @@
 import ArgumentParser
 import Augment
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 @main
 struct AugmentCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,6 +20,15 @@ struct AugmentCommand: ParsableCommand {
         subcommands: [RunCommand.self, BatchesCommand.self, CacheCommand.self, BenchCommand.self, StatsCommand.self, InfoCommand.self,
                       WorkerCommand.self, BenchWorkerCommand.self, SampleWorkerCommand.self]
     )
+
+    static func main() {
+        // A file-size limit (`ulimit -f`) would otherwise kill the process with SIGXFSZ in
+        // the middle of a write, leaving a temporary file and no message. Ignored, the write
+        // fails with EFBIG instead and is reported like a full disk. Worker processes run this
+        // too (and inherit the disposition through exec).
+        signal(SIGXFSZ, SIG_IGN)
+        main(nil)
+    }
 }
 
 /// Exit statuses shared by the subcommands, documented in their help.

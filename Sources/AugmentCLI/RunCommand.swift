@@ -180,6 +180,7 @@ struct RunCommand: ParsableCommand {
             printError("warning: --copies \(copies) without --pipeline writes \(copies) identical copies of each image")
         }
         let paths = selectedShard?.select(job.relativePaths) ?? job.relativePaths
+        TestHooks.pauseAfterListing()
         if resume {
             let stale = FileIO.removeTemporaries(of: paths.flatMap { path in
                 job.outputRelativePaths(for: path).map { job.outputRoot + "/" + $0 }

@@ -172,8 +172,8 @@ struct CacheCommandTests {
         let scratch = try TestData.makeTemporaryFolder("augment-cache-full")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let out = scratch.appendingPathComponent("big.augc")
-        let result = try CommandRunner.augment(["cache", TestData.bundledImages.path, "--out", out.path], shellPrefix: "ulimit -f 64; trap '' XFSZ;")
-        #expect(result.status == 2, "\(result.standardError)")
+        let result = try CommandRunner.augment(["cache", TestData.bundledImages.path, "--out", out.path], shellPrefix: "ulimit -f 64;")
+        #expect(result.status == 2, "exits, not killed by SIGXFSZ (augment ignores it): \(result.standardError)")
         #expect(result.errorLines == ["error: \(out.path): cannot write: File too large"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path).isEmpty, "no temporary or partial file")
     }

@@ -179,7 +179,7 @@ extension ImageCache {
         func failure(_ reason: String) -> ImageFailure { ImageFailure(relativePath: relativePath, reason: reason, stopsTheRun: false) }
         let fingerprint = FileIO.fingerprint(path)
         do {
-            var image = try PNG.decode(try FileIO.read(path), options: .init(maxPixels: options.maxPixels))
+            var image = try PNG.decode(try FileIO.readRegularFile(path), options: .init(maxPixels: options.maxPixels))
             let size: Size? = switch options.resize {
             case .none: nil
             case .size(let size): size

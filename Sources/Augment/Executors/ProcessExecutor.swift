@@ -19,7 +19,9 @@ import Darwin
 ///   other workers and a replacement is started. The image it was processing (the one it
 ///   reported `started` and had not answered) is retried once; if its worker dies on it again,
 ///   it is reported failed. A worker that dies between images costs no image a retry.
-///   Temporaries the dead worker left for them are removed.
+///   Temporaries the dead worker left for them are removed. Workers that end one after
+///   another before beginning any image, with no image answered in between, stop the run
+///   (`workerFailure`): they cannot start.
 /// - Workers exit when the parent closes their request pipes: at the end, on a stop request
 ///   (each finishes the image it is on), and when the parent dies by any means.
 /// - The outputs are those of the serial executor, byte for byte.
@@ -91,8 +93,9 @@ private struct ProcessRun {
     var retries: [UInt32] = []
     /// Worker deaths per index.
     var deaths: [UInt32: Int] = [:]
-    /// Workers that died without answering anything: a worker that cannot start.
-    var fruitlessDeaths = 0
+    /// Workers that died, one after another with no image answered in between, before
+    /// beginning any image: many in a row mean workers that cannot work at all (a crash at start).
+    var deathsWithoutProgress = 0
     var stopping = false
 
     init(executor: ProcessExecutor, job: FolderJob, paths: [String]) {
@@ -234,6 +237,7 @@ private struct ProcessRun {
         slots[index].inFlight.remove(at: position)
         if slots[index].started == imageIndex { slots[index].started = nil }
         slots[index].replies += 1
+        deathsWithoutProgress = 0
         return paths[Int(imageIndex)]
     }
 
@@ -249,13 +253,17 @@ private struct ProcessRun {
         if slot.requestsOpen { close(slot.process.requests) }
         close(slot.process.replies)
         let ending = slot.process.reap()
-        if slot.replies == 0 && ending != nil { fruitlessDeaths += 1 }
-        guard !slot.inFlight.isEmpty else {
-            if fruitlessDeaths > executor.workers + 2 && summary.workerFailure == nil {
-                summary.workerFailure = "workers keep ending before doing any work (last: \(ending ?? "exit status 0"))"
+        // Only deaths in a row count, and only of workers that had begun no image: a worker
+        // killed from outside (the OOM killer, kill -9) in the middle of its first slow image
+        // is bad luck, charged to that image below (which bounds it), not a sign that workers
+        // cannot start. (Counted over the whole run, a few such kills stopped it.)
+        if let ending, slot.replies == 0, slot.started == nil {
+            deathsWithoutProgress += 1
+            if deathsWithoutProgress > executor.workers + 2 && summary.workerFailure == nil {
+                summary.workerFailure = "workers keep ending before doing any work (last: \(ending))"
             }
-            return
         }
+        guard !slot.inFlight.isEmpty else { return }
         let outputs = slot.inFlight.flatMap { job.outputRelativePaths(for: paths[Int($0)]).map { job.outputRoot + "/" + $0 } }
         FileIO.removeTemporaries(of: outputs, writtenBy: slot.process.pid)
         if stopping && summary.workerFailure == nil && ending == nil { return }

@@ -12,14 +12,19 @@ public struct FileError: Error, Equatable, Sendable, CustomStringConvertible {
     /// What was being done: "cannot read", "cannot write", ...
     public var action: String
 
-    public init(path: String, code: Int32, action: String) {
+    /// Said instead of the system's reason when `code` alone would mislead ("not a regular
+    /// file" rather than EINVAL's "Invalid argument").
+    public var explanation: String?
+
+    public init(path: String, code: Int32, action: String, explanation: String? = nil) {
         self.path = path
         self.code = code
         self.action = action
+        self.explanation = explanation
     }
 
-    /// The system's reason, as `strerror` words it ("No space left on device").
-    public var reason: String { String(cString: strerror(code)) }
+    /// The system's reason, as `strerror` words it ("No space left on device"), or the explanation.
+    public var reason: String { explanation ?? String(cString: strerror(code)) }
 
     public var description: String { "\(action) \(path): \(reason)" }
 

@@ -12,16 +12,36 @@ public enum FileIO {
     /// Numbers the temporary files of this process, so concurrent writers never share one.
     private static let temporaryCounter = Atomic<Int>(0)
 
-    /// Reads a whole regular file.
+    /// Reads a whole file: a regular file, or a pipe or device read to its end (a pipeline file
+    /// may be given as `<(...)`).
     ///
     /// - Complexity: O(file size), one `read` for most files.
     public static func read(_ path: String) throws(FileError) -> [UInt8] {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        try read(path, regularFileOnly: false)
+    }
+
+    /// Reads a whole regular file, refusing anything else without blocking: for images, which
+    /// were listed as regular files but may have been replaced since by a FIFO (whose `open`
+    /// would wait forever for a writer) or a link to a device such as `/dev/zero` (never ending).
+    ///
+    /// - Complexity: O(file size), one `read` for most files.
+    public static func readRegularFile(_ path: String) throws(FileError) -> [UInt8] {
+        try read(path, regularFileOnly: true)
+    }
+
+    private static func read(_ path: String, regularFileOnly: Bool) throws(FileError) -> [UInt8] {
+        // O_NONBLOCK only so that opening a FIFO returns at once; it does not change how a
+        // regular file reads.
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC | (regularFileOnly ? O_NONBLOCK : 0))
         if descriptor < 0 { throw FileError(path: path, code: errno, action: "cannot read") }
         defer { close(descriptor) }
         var status = stat()
         if fstat(descriptor, &status) != 0 { throw FileError(path: path, code: errno, action: "cannot read") }
-        if (status.st_mode & S_IFMT) == S_IFDIR { throw FileError(path: path, code: EISDIR, action: "cannot read") }
+        let kind = status.st_mode & S_IFMT
+        if kind == S_IFDIR { throw FileError(path: path, code: EISDIR, action: "cannot read") }
+        if regularFileOnly && kind != S_IFREG {
+            throw FileError(path: path, code: EINVAL, action: "cannot read", explanation: "not a regular file")
+        }
         // The size is a hint: a file that grows or shrinks while being read is read to its end.
         var bytes = [UInt8](repeating: 0, count: max(Int(status.st_size), 0) + 1)
         var count = 0
@@ -59,14 +79,21 @@ public enum FileIO {
         if descriptor < 0 { throw FileError(path: path, code: errno, action: "cannot write") }
         var failure: Int32 = 0
         var written = 0
-        while failure == 0 && written < bytes.count {
-            let done = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, $0.count - written) }
-            if done < 0 {
-                if errno != EINTR { failure = errno }
-            } else {
-                written += done
+        func write(upTo end: Int) {
+            while failure == 0 && written < end {
+                let done = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + written, end - written) }
+                if done < 0 {
+                    if errno != EINTR { failure = errno }
+                } else {
+                    written += done
+                }
             }
         }
+        if TestHooks.diesWriting(path) {
+            write(upTo: bytes.count / 2)
+            TestHooks.die()
+        }
+        write(upTo: bytes.count)
         if close(descriptor) != 0 && failure == 0 { failure = errno }
         if failure == 0 && rename(temporary, path) != 0 { failure = errno }
         if failure != 0 {

@@ -80,7 +80,7 @@ public enum ImageSource: Sendable {
         switch self {
         case .folder(let folder):
             do {
-                return try PNG.decode(try FileIO.read(folder.root + "/" + relativePath), options: .init(maxPixels: maxPixels))
+                return try PNG.decode(try FileIO.readRegularFile(folder.root + "/" + relativePath), options: .init(maxPixels: maxPixels))
             } catch let error as FileError {
                 throw failure(error.reason)
             } catch {
@@ -101,7 +101,7 @@ public enum ImageSource: Sendable {
         switch self {
         case .folder(let folder):
             do {
-                let header = try PNG.header(of: try FileIO.read(folder.root + "/" + relativePath), maxPixels: maxPixels)
+                let header = try PNG.header(of: try FileIO.readRegularFile(folder.root + "/" + relativePath), maxPixels: maxPixels)
                 return (Size(width: header.width, height: header.height), header.decodedChannels)
             } catch let error as FileError {
                 throw ImageFailure(relativePath: relativePath, reason: error.reason, stopsTheRun: false)

@@ -65,7 +65,7 @@ extension ChannelStatistics {
                         let path = paths[index]
                         let image: Image
                         do {
-                            image = try PNG.decode(try FileIO.read(folder.root + "/" + path), options: decoding)
+                            image = try PNG.decode(try FileIO.readRegularFile(folder.root + "/" + path), options: decoding)
                         } catch let error as FileError {
                             shared.post(index, ImageFailure(relativePath: path, reason: error.reason, stopsTheRun: false))
                             continue

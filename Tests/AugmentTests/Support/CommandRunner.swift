@@ -14,14 +14,15 @@ struct CommandResult {
 
 enum CommandRunner {
     /// Runs `augment` with `arguments`; with `shellPrefix`, through `/bin/sh -c` so that the
-    /// prefix (such as `ulimit -f 8;`) applies to it.
+    /// prefix (such as `ulimit -f 8;`) applies to it, started as from a terminal, with no signal
+    /// blocked or ignored (`SpawnedCommand`): what augment does on SIGXFSZ is then its own doing.
     /// `environment` adds to (or replaces in) the test process's own environment.
     static func augment(_ arguments: [String], shellPrefix: String? = nil,
                         environment: [String: String] = [:]) throws -> CommandResult {
         if let shellPrefix {
             let quoted = ([TestData.augmentExecutable.path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
-            return try run(URL(fileURLWithPath: "/bin/sh"), ["-c", shellPrefix + " exec " + quoted.joined(separator: " ")],
-                           environment: environment)
+            return try SpawnedCommand(["-c", shellPrefix + " exec " + quoted.joined(separator: " ")], executable: "/bin/sh",
+                                      environment: environment).finish(sampleEvery: 0.01)
         }
         return try run(TestData.augmentExecutable, arguments, environment: environment)
     }

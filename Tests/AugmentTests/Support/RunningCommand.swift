@@ -35,6 +35,9 @@ final class RunningCommand: Sendable {
 
     var pid: Int32 { process.processIdentifier }
 
+    /// False once it has ended.
+    var isRunning: Bool { process.isRunning }
+
     /// What it has printed on standard error so far.
     var standardError: String { texts.withLock { $0.error } }
 
