@@ -113,7 +113,10 @@ struct BenchTests {
 
     @Test("with as many tasks as workers, every worker runs one (the first one ready takes no second)")
     func tasksEqualWorkers() throws {
-        let run = try BenchTaskSet(.latency(seconds: 0.05), tasks: 2).runOnProcesses(workers: 2, command: Self.workerCommand)
+        // Half a second per task: the second worker must be ready before the first finishes, or
+        // it would rightly take the second task too (a debug build starting on a loaded machine
+        // took more than the 50 ms this once allowed).
+        let run = try BenchTaskSet(.latency(seconds: 0.5), tasks: 2).runOnProcesses(workers: 2, command: Self.workerCommand)
         #expect(Set(run.spans.map(\.lane)) == [0, 1])
     }
 
