@@ -113,10 +113,10 @@ struct BenchTests {
 
     @Test("with as many tasks as workers, every worker runs one (the first one ready takes no second)")
     func tasksEqualWorkers() throws {
-        // Half a second per task: the second worker must be ready before the first finishes, or
-        // it would rightly take the second task too (a debug build starting on a loaded machine
-        // took more than the 50 ms this once allowed).
-        let run = try BenchTaskSet(.latency(seconds: 0.5), tasks: 2).runOnProcesses(workers: 2, command: Self.workerCommand)
+        // A task far longer than a worker takes to start: the first worker ready would rightly
+        // take the second task if it finished its first before the other worker is ready, as
+        // a 50 ms task did under AddressSanitizer on a loaded machine (a start takes 0.4 s there).
+        let run = try BenchTaskSet(.latency(seconds: 2), tasks: 2).runOnProcesses(workers: 2, command: Self.workerCommand)
         #expect(Set(run.spans.map(\.lane)) == [0, 1])
     }
 

@@ -80,7 +80,8 @@ struct ExecutorTests {
         }
     }
 
-    @Test("a file-size limit stops the run under every executor: exit 2, no partial or temporary files")
+    @Test("a file-size limit stops the run under every executor: exit 2, no partial or temporary files",
+          .disabled(if: Sanitizer.isThread, Comment(rawValue: Sanitizer.fileSizeLimitNote)))
     func fullDisk() throws {
         let input = try TestData.makeTemporaryFolder("augment-input")
         defer { try? FileManager.default.removeItem(at: input) }

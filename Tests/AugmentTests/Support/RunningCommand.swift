@@ -1,12 +1,13 @@
 import Foundation
-import Synchronization
+@testable import Augment
 
 /// The built `augment` tool started in the background, so that a test can watch it, signal
 /// it (Ctrl-C, SIGKILL) part-way, and then collect what it printed.
 final class RunningCommand: Sendable {
     private let process: Process
-    /// What it printed so far: standard output, standard error.
-    private let texts = Mutex<(output: String, error: String)>(("", ""))
+    /// What it printed so far: standard output, standard error. Behind a pthread mutex, which
+    /// ThreadSanitizer sees, rather than `Mutex`, whose futex it does not (LockedState).
+    private let texts = LockedState<(output: String, error: String)>(("", ""))
     private let readers = DispatchGroup()
 
     init(_ arguments: [String], environment: [String: String] = [:]) throws {
