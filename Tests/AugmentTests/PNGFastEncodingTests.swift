@@ -225,7 +225,7 @@ struct PNGFastEncodingTests {
 
     @Test("a 4000x3000 RGB photo-like image with flat corners comes back exactly")
     func largeImage() throws {
-        // 36 MB through about 550 blocks; slow in a debug build (about 20 s), so one image only.
+        // 36 MB through about 280 blocks; slow in a debug build (about 20 s), so one image only.
         let image = Self.largeImage(channels: 3)
         let bytes = PNG.FastEncoder.encode(image)
         #expect(try PNG.decode(bytes, options: .init(maxPixels: 12_000_000)) == image)

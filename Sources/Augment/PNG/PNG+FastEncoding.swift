@@ -10,8 +10,10 @@ extension PNG {
         struct Options: Sendable, Equatable {
             /// How each row's filter is chosen.
             var filters: PNGRowFilter.Choice = .perRow([.sub, .up, .average, .paeth])
-            /// Filtered bytes per DEFLATE block (whole rows, at least one).
-            var blockBytes = 1 << 16
+            /// Filtered bytes per DEFLATE block (whole rows, at least one). Measured: 128 KB is
+            /// 5% faster than 64 KB (half the blocks, each with codes to build) for files
+            /// 0.0-0.15% larger; 256 KB, another 3% faster for 0.1-0.5% larger files.
+            var blockBytes = 1 << 17
             /// The longest IDAT chunk written (PNG allows 2^31 - 1 bytes); tests lower it.
             var maximumChunkLength = Int(Int32.max)
         }
