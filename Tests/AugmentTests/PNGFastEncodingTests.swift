@@ -459,7 +459,7 @@ struct PNGFastEncodingTests {
 
     // MARK: Checksums
 
-    @Test("CRC-32 and Adler-32 agree with zlib's at every length to 300, unaligned, and on long runs of 0xFF")
+    @Test("CRC-32 and Adler-32 agree with zlib's at every length to 300, unaligned, on long inputs and long runs of 0xFF")
     func checksums() {
         var generator = SeededGenerator(seed: 2)
         let random = generator.bytes(300 + 7)
@@ -473,6 +473,17 @@ struct PNGFastEncodingTests {
             }
         }
         #expect(CRC32.checksum(Array("123456789".utf8)) == 0xCBF4_3926)
+        // Long inputs go as two halves joined by `combine`: lengths around where that starts,
+        // odd ones, and chained calls.
+        let long = generator.bytes(100_003)
+        long.withUnsafeBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            for count in [4095, 4096, 4097, 4111, 4112, 4113, 5000, 65_537, 100_003] {
+                #expect(CRC32.update(0, base, count: count) == UInt32(crc32(0, base, uInt(count))), "\(count) bytes")
+            }
+            let chained = CRC32.update(CRC32.update(0, base, count: 7_777), base + 7_777, count: 100_003 - 7_777)
+            #expect(chained == UInt32(crc32(0, base, 100_003)))
+        }
         // The largest sums Adler-32's lanes can meet, over several stretches and groups; and
         // the same in pieces (as the encoder feeds it block by block).
         let ones = [UInt8](repeating: 0xFF, count: 1 << 20 | 12_345)

@@ -1,8 +1,8 @@
 /// Compresses bytes into DEFLATE blocks the way PNG's filtered rows suit: every byte is a literal,
 /// except that a run of zero bytes (the flat areas, repeated rows and filled corners of images)
 /// becomes one literal zero followed by matches at distance 1. Each block gets Huffman codes built
-/// from its own symbol counts (optimal, limited to 15 bits); a block that would not shrink is
-/// stored instead.
+/// from its own symbol counts (optimal Huffman codes, or nearly so where they must be cut to 14
+/// bits); a block that would not shrink is stored instead.
 ///
 /// There is no match search: one pass finds the zero runs and counts the symbols, a second writes
 /// them with table look-ups. Runs are found where an 8-byte word is all zeros, then extended byte
@@ -41,10 +41,12 @@ final class ZeroRunDeflater {
         matchCodes.deallocate()
     }
 
-    /// The most bytes `compress` writes for `count` input bytes (a stored block's size), not
-    /// counting `DeflateBitWriter.slack` or bits pending from earlier blocks.
-    static func bound(count: Int) -> Int {
-        count + 6 * (count / Deflate.largestStoredBlock + 1)
+    /// The most bytes `compress` writes for `count` input bytes given in `blocks` calls: their
+    /// stored size (each block's bits are at most that; 42 bits of headers per stored piece of up
+    /// to 65,535 bytes, rounded up to 6 bytes), plus one byte for the last partial one; not
+    /// counting `DeflateBitWriter.slack`.
+    static func bound(count: Int, blocks: Int) -> Int {
+        count + 6 * (count / Deflate.largestStoredBlock + blocks) + 1
     }
 
     /// Compresses `count` bytes as one dynamic block or, if that would be no smaller, stored
@@ -52,7 +54,7 @@ final class ZeroRunDeflater {
     ///
     /// - Complexity: O(count), two passes over the bytes; building the codes adds a constant
     ///   (about 286 x 15 steps).
-    /// - Precondition: `count >= 1`; the writer has `bound(count:)` bytes plus slack available.
+    /// - Precondition: `count >= 1`; the writer has room for `bound(count:blocks:)` plus slack.
     func compress(_ bytes: UnsafePointer<UInt8>, count: Int, isFinal: Bool, into writer: inout DeflateBitWriter) {
         precondition(count >= 1, "a block holds at least one byte")
         let runCount = findRunsAndCount(bytes, count: count)

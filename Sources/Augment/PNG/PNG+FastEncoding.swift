@@ -36,9 +36,8 @@ extension PNG {
             let rowsPerBlock = max(1, min(image.height, options.blockBytes / filteredRowBytes))
             let blockCount = (image.height + rowsPerBlock - 1) / rowsPerBlock
             let filteredBytes = filteredRowBytes * image.height
-            // Every block at most its stored size; then the zlib header, one partial byte, Adler-32.
-            let zlibBound = Deflate.zlibHeader.count + filteredBytes
-                + 6 * (filteredBytes / Deflate.largestStoredBlock + blockCount) + 1 + 4
+            let zlibBound = Deflate.zlibHeader.count
+                + ZeroRunDeflater.bound(count: filteredBytes, blocks: blockCount) + 4
             let chunkBound = (zlibBound + options.maximumChunkLength - 1) / options.maximumChunkLength
             let capacity = signature.count + 25 + 12 * chunkBound + zlibBound + 12 + DeflateBitWriter.slack
 
@@ -77,7 +76,8 @@ extension PNG {
                                      into writer: inout DeflateBitWriter) -> UInt32 {
             let rowBytes = image.width * image.channels
             let filteredRowBytes = rowBytes + 1
-            let chooser = PNGRowFilter.Chooser(choice: options.filters, rowBytes: rowBytes, bytesPerPixel: image.channels)
+            let chooser = PNGRowFilter.Chooser(choice: options.filters, rowBytes: rowBytes,
+                                               bytesPerPixel: image.channels)
             let deflater = ZeroRunDeflater()
             let block = UnsafeMutablePointer<UInt8>.allocate(capacity: rowsPerBlock * filteredRowBytes)
             defer { block.deallocate() }
@@ -92,8 +92,8 @@ extension PNG {
                 let rows = min(rowsPerBlock, image.height - firstRow)
                 for index in 0..<rows {
                     let y = firstRow + index
-                    chooser.filter(row: pixels + y * rowBytes, previous: y == 0 ? UnsafePointer(zeros) : pixels + (y - 1) * rowBytes,
-                                   into: block + index * filteredRowBytes)
+                    let above = y == 0 ? UnsafePointer(zeros) : pixels + (y - 1) * rowBytes
+                    chooser.filter(row: pixels + y * rowBytes, previous: above, into: block + index * filteredRowBytes)
                 }
                 let count = rows * filteredRowBytes
                 adler = Adler32.update(adler, block, count: count)

@@ -53,19 +53,21 @@ extension PNGRowFilter {
         }
     }
 
-    /// `apply` with this filter's kernel (each call names its kernel type, so that each gets
-    /// its own specialised loop).
+    /// `apply` with this filter's kernel.
     func apply(row: UnsafePointer<UInt8>, previous: UnsafePointer<UInt8>, count: Int, bytesPerPixel: Int,
                into output: UnsafeMutablePointer<UInt8>, measuring: Bool) -> Int {
-        let (r, p, n, s, o) = (row, previous, count, bytesPerPixel, output)
+        func run<Kernel: PNGRowFilterKernel>(_ kernel: Kernel.Type) -> Int {
+            Self.apply(kernel, row: row, previous: previous, count: count, bytesPerPixel: bytesPerPixel,
+                       into: output, measuring: measuring)
+        }
+        // Each case names its kernel type, so that each gets its own specialised loop (an
+        // existential type would reach an unspecialised one).
         return switch self {
-        case .none: Self.apply(NoneKernel.self, row: r, previous: p, count: n, bytesPerPixel: s, into: o, measuring: measuring)
-        case .sub: Self.apply(SubKernel.self, row: r, previous: p, count: n, bytesPerPixel: s, into: o, measuring: measuring)
-        case .up: Self.apply(UpKernel.self, row: r, previous: p, count: n, bytesPerPixel: s, into: o, measuring: measuring)
-        case .average: Self.apply(AverageKernel.self, row: r, previous: p, count: n, bytesPerPixel: s, into: o,
-                                  measuring: measuring)
-        case .paeth: Self.apply(PaethKernel.self, row: r, previous: p, count: n, bytesPerPixel: s, into: o,
-                                measuring: measuring)
+        case .none: run(NoneKernel.self)
+        case .sub: run(SubKernel.self)
+        case .up: run(UpKernel.self)
+        case .average: run(AverageKernel.self)
+        case .paeth: run(PaethKernel.self)
         }
     }
 }
