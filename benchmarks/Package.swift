@@ -35,6 +35,13 @@ let package = Package(
             dependencies: [.product(name: "Augment", package: "swift-augment"), "BenchSupport", "CBenchZlib"],
             path: "Sources/codec-sweep"
         ),
+        // Plain executable: PNG encoding with `.fast` (the built-in encoder) beside libpng's
+        // settings, on several image sets, with cv2.imencode's figures from encode_cv2.py.
+        .executableTarget(
+            name: "encode-bench",
+            dependencies: [.product(name: "Augment", package: "swift-augment"), "BenchSupport"],
+            path: "Sources/encode-bench"
+        ),
         // Plain executable: the geometric kernels, row for row beside the anchors' `ops` section.
         .executableTarget(
             name: "kernel-bench",

@@ -53,7 +53,7 @@ struct InfoCommand: ParsableCommand {
         if invalid > 0 { throw ExitStatus.someFailed }
     }
 
-    /// `train.augc: image cache of /data/train, 2000 images (1 failed), 10 classes from class folders, as decoded, 375.2 MiB, built by augment 0.2.0 (libpng 1.6.39)`.
+    /// `train.augc: image cache of /data/train, 2000 images (1 failed), 10 classes from class folders, as decoded, 375.2 MiB, built by augment 0.3.0 (libpng 1.6.39)`.
     static func describeCache(_ path: String) throws(ImageCacheError) -> String {
         let cache = try ImageCache(path: path)
         try cache.verifyAllPixels()

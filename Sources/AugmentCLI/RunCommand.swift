@@ -84,7 +84,7 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var decoding: DecodingOptions
 
     @Option(help: ArgumentHelp(
-        "PNG compression: fast, default (zlib 6), small (zlib 9), or a zlib level 0-9 (default: fast).",
+        "PNG compression: fast (the built-in encoder), default (zlib 6), small (zlib 9), or a zlib level 0-9 (default: fast).",
         valueName: "setting"))
     var compression: PNG.Compression?
 

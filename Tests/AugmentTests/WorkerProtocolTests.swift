@@ -24,8 +24,9 @@ struct WorkerProtocolTests {
     /// The job's payload, field by field in the order of the document's table.
     static func jobPayload(input: String = "in", output: String = "out", maxPixels: UInt64 = 1000,
                            channels: UInt8 = 0, level: UInt8 = 6, strategy: UInt8 = 0, filter: UInt8 = 0xF8,
-                           resume: UInt8 = 0, wantsEntries: UInt8 = 0, plan: [UInt8]) -> [UInt8] {
-        string(input) + string(output) + u64(maxPixels) + [channels, level, strategy, filter, resume, wantsEntries] + plan
+                           encoder: UInt8 = 0, resume: UInt8 = 0, wantsEntries: UInt8 = 0, plan: [UInt8]) -> [UInt8] {
+        string(input) + string(output) + u64(maxPixels)
+            + [channels, level, strategy, filter, encoder, resume, wantsEntries] + plan
     }
 
     /// Plan kind 0: `bool has pipeline`, `string pipeline text`, `u8 format`, `u64 seed`, `u32 copies`.
@@ -107,10 +108,10 @@ struct WorkerProtocolTests {
 
     // MARK: (a) Handshake
 
-    @Test("hello is \"AUGW\" then the version as u16 little-endian: 41 55 47 57 02 00")
+    @Test("hello is \"AUGW\" then the version as u16 little-endian: 41 55 47 57 03 00")
     func hello() {
-        #expect(WorkerProtocol.hello == [0x41, 0x55, 0x47, 0x57, 0x02, 0x00])
-        #expect(WorkerProtocol.version == 2)
+        #expect(WorkerProtocol.hello == [0x41, 0x55, 0x47, 0x57, 0x03, 0x00])
+        #expect(WorkerProtocol.version == 3)
     }
 
     // MARK: (b) Messages, round trip and byte by byte
@@ -190,7 +191,7 @@ struct WorkerProtocolTests {
             0x03, 0x00, 0x00, 0x00, 0x6F, 0x75, 0x74,  // output "out"
             0x08, 0x07, 0x06, 0x05, 0x04, 0x03, 0x02, 0x01,  // max pixels
             0x04,  // channels
-            0x09, 0x04, 0xF8,  // level, strategy (Z_FIXED), filter (adaptive)
+            0x09, 0x04, 0xF8, 0x00,  // level, strategy (Z_FIXED), filter (adaptive), encoder (libpng)
             0x00, 0x01,  // resume, wants entries
             0x00,  // plan: augment
             0x01, 0x02, 0x00, 0x00, 0x00, 0x7B, 0x7D,  // has pipeline, "{}"
@@ -198,9 +199,9 @@ struct WorkerProtocolTests {
             0x88, 0x77, 0x66, 0x55, 0x44, 0x33, 0x22, 0x11,  // seed
             0x02, 0x00, 0x00, 0x00,  // copies
         ]
-        #expect(augmentBytes.count == 51)
-        #expect(WorkerRequest.job(augment).framed == [0x34, 0x00, 0x00, 0x00, 0x01] + augmentBytes)
-        #expect(try Self.requests([0x34, 0x00, 0x00, 0x00, 0x01] + augmentBytes) == [.job(augment)])
+        #expect(augmentBytes.count == 52)
+        #expect(WorkerRequest.job(augment).framed == [0x35, 0x00, 0x00, 0x00, 0x01] + augmentBytes)
+        #expect(try Self.requests([0x35, 0x00, 0x00, 0x00, 0x01] + augmentBytes) == [.job(augment)])
 
         let noPipeline = JobDescription(input: "a", output: "b", options: .init(resume: true),
                                         source: .augment(pipelineText: nil, format: .json, seed: 5, copies: 1))
@@ -208,13 +209,13 @@ struct WorkerProtocolTests {
         #expect(WorkerRequest.job(noPipeline).framed == Self.frame(1, Self.jobPayload(
             input: "a", output: "b", maxPixels: UInt64(PNG.DecodingOptions.defaultMaxPixels),
             level: UInt8(fast.level), strategy: UInt8(fast.strategy.rawValue), filter: UInt8(fast.filter.rawValue),
-            resume: 1, plan: Self.augmentPlan(hasPipeline: 0, text: "", seed: 5))))
+            encoder: 1, resume: 1, plan: Self.augmentPlan(hasPipeline: 0, text: "", seed: 5))))
 
         let replay = JobDescription(input: "ä", output: "ö", options: .init(decoding: .init(maxPixels: 1000)),
                                     source: .replay(manifestText: "línea\n"))
         #expect(WorkerRequest.job(replay).framed == Self.frame(1, Self.jobPayload(
             input: "ä", output: "ö", level: UInt8(fast.level), strategy: UInt8(fast.strategy.rawValue),
-            filter: UInt8(fast.filter.rawValue), plan: Self.replayPlan("línea\n"))))
+            filter: UInt8(fast.filter.rawValue), encoder: 1, plan: Self.replayPlan("línea\n"))))
     }
 
     // MARK: (c) Job descriptions
@@ -229,22 +230,35 @@ struct WorkerProtocolTests {
         #expect(try Self.requests(WorkerRequest.job(job).framed) == [.job(job)])
     }
 
-    @Test("every channel count, zlib level, strategy and filter round-trips")
+    @Test("every channel count, zlib level, strategy and filter round-trips, and so does the built-in `fast`")
     func jobOptionsRoundTrip() throws {
         for channels in [nil, 1, 3, 4] as [Int?] {
+            var compressions: [PNG.Compression] = [.fast]
             for level in 0...9 {
                 for strategy in PNG.Compression.Strategy.allCases {
                     for filter in PNG.Compression.Filter.allCases {
-                        let options = FolderJob.Options(decoding: .init(maxPixels: Int.max, channels: channels),
-                                                        compression: .init(level: level, strategy: strategy, filter: filter),
-                                                        resume: level % 2 == 0)
-                        let job = JobDescription(input: "i", output: "o", options: options,
-                                                 source: .replay(manifestText: "m"), wantsEntries: level % 3 == 0)
-                        #expect(try Self.requests(WorkerRequest.job(job).framed) == [.job(job)])
+                        compressions.append(.init(level: level, strategy: strategy, filter: filter))
                     }
                 }
             }
+            for (index, compression) in compressions.enumerated() {
+                let options = FolderJob.Options(decoding: .init(maxPixels: Int.max, channels: channels),
+                                                compression: compression, resume: index % 2 == 0)
+                let job = JobDescription(input: "i", output: "o", options: options,
+                                         source: .replay(manifestText: "m"), wantsEntries: index % 3 == 0)
+                let decoded = try Self.requests(WorkerRequest.job(job).framed)
+                #expect(decoded == [.job(job)])
+                guard case .job(let decodedJob) = decoded.first else { continue }
+                #expect(decodedJob.options.compression.encoder == compression.encoder)
+            }
         }
+    }
+
+    @Test("an unknown encoder byte is refused as a bad compression")
+    func unknownEncoder() throws {
+        let payload = Self.jobPayload(encoder: 2, plan: Self.replayPlan("m"))
+        var reader = WireReader(payload)
+        #expect(throws: WireError.self) { try JobDescription(reading: &reader) }
     }
 
     @Test("a decoded job builds the parent's plan")

@@ -8,6 +8,7 @@ extension JobDescription {
         writer.u8(UInt8(options.compression.level))
         writer.u8(UInt8(options.compression.strategy.rawValue))
         writer.u8(UInt8(options.compression.filter.rawValue))
+        writer.u8(options.compression.encoder.rawValue)
         writer.u8(options.resume ? 1 : 0)
         writer.u8(wantsEntries ? 1 : 0)
         switch source {
@@ -34,13 +35,17 @@ extension JobDescription {
         let level = Int(try reader.u8())
         guard (0...9).contains(level),
               let strategy = PNG.Compression.Strategy(rawValue: Int32(try reader.u8())),
-              let filter = PNG.Compression.Filter(rawValue: Int32(try reader.u8())) else {
+              let filter = PNG.Compression.Filter(rawValue: Int32(try reader.u8())),
+              let encoder = PNG.Compression.Encoder(rawValue: try reader.u8()) else {
             throw WireError(reason: "bad compression")
         }
+        // The built-in encoder has one setting, `.fast`; the zlib fields only describe it.
+        let compression = encoder == .builtIn ? PNG.Compression.fast
+            : PNG.Compression(level: level, strategy: strategy, filter: filter)
         let resume = try reader.bool()
         let wantsEntries = try reader.bool()
         let options = FolderJob.Options(decoding: .init(maxPixels: Int(maxPixels), channels: channels == 0 ? nil : Int(channels)),
-                                        compression: PNG.Compression(level: level, strategy: strategy, filter: filter),
+                                        compression: compression,
                                         resume: resume)
         let source: Source
         switch try reader.u8() {

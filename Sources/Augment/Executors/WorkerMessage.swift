@@ -1,9 +1,9 @@
-/// The messages of the worker protocol, version 2 (docs/worker-protocol.md). Every message is
+/// The messages of the worker protocol, version 3 (docs/worker-protocol.md). Every message is
 /// framed as a u32 little-endian length (of what follows), a u8 type, and the payload.
 enum WorkerProtocol {
     /// Sent first by each side, before any message: "AUGW", then the version as u16.
     static let magic: [UInt8] = Array("AUGW".utf8)
-    static let version: UInt16 = 2
+    static let version: UInt16 = 3
     /// The largest frame either side accepts: a manifest to replay is the biggest message.
     static let maximumFrame = 1 << 30
 

@@ -5,7 +5,8 @@ import Augment
 ///
 /// It follows the PNG specification (ISO/IEC 15948, W3C PNG 2nd edition) directly: signature,
 /// chunks with their CRCs, IHDR / PLTE / tRNS / IDAT / IEND (other ancillary chunks skipped),
-/// zlib inflate (the only thing borrowed, from zlib), the five filters, Adam7, and the expansion
+/// zlib inflate (borrowed from zlib, or `ReferenceInflater` to be independent of it too), the five
+/// filters, Adam7, and the expansion
 /// to 8 bits that `PNG.decode` promises:
 ///
 /// * grey 1, grey+alpha 2, RGB 3, RGBA 4 channels; palette becomes RGB, or RGBA with tRNS;
@@ -67,13 +68,18 @@ enum ReferencePNGDecoder {
 
     // MARK: - Public entry points
 
+    /// Who inflates the IDAT data: zlib's `uncompress`, or the tests' own `ReferenceInflater`.
+    enum Inflater {
+        case zlib, reference
+    }
+
     /// Decodes to the 8-bit contract of `PNG.decode`.
-    static func decode(_ bytes: [UInt8]) throws -> Image {
-        try expand(decodeRaw(bytes))
+    static func decode(_ bytes: [UInt8], inflater: Inflater = .zlib) throws -> Image {
+        try expand(decodeRaw(bytes, inflater: inflater))
     }
 
     /// Decodes to the stored samples, unexpanded.
-    static func decodeRaw(_ bytes: [UInt8]) throws -> RawImage {
+    static func decodeRaw(_ bytes: [UInt8], inflater: Inflater = .zlib) throws -> RawImage {
         let chunks = try readChunks(bytes)
         guard let first = chunks.first, first.type == "IHDR" else { throw Failure("IHDR is not first") }
         let header = try parseHeader(first.data)
@@ -108,7 +114,16 @@ enum ReferencePNGDecoder {
         let expectedSize = passes.reduce(0) { total, pass in
             total + (pass.width == 0 || pass.height == 0 ? 0 : pass.height * (1 + header.rowBytes(width: pass.width)))
         }
-        let filtered = try inflate(compressed, expectedSize: expectedSize)
+        let filtered: [UInt8]
+        switch inflater {
+        case .zlib:
+            filtered = try inflate(compressed, expectedSize: expectedSize)
+        case .reference:
+            filtered = try ReferenceInflater.decompressZlib(compressed)
+            guard filtered.count == expectedSize else {
+                throw Failure("inflated \(filtered.count) bytes, expected \(expectedSize)")
+            }
+        }
 
         var samples = [UInt16](repeating: 0, count: header.width * header.height * header.samplesPerPixel)
         var offset = 0

@@ -25,7 +25,7 @@ let benchmarks: @Sendable () -> Void = {
     let files: [[UInt8]]
     do {
         guard let folder = BenchImages.folderFromEnvironment else {
-            throw BenchError("$\(BenchImages.environmentVariable) is not set; " + BenchImages.howToMake)
+            throw BenchSupport.BenchError("$\(BenchImages.environmentVariable) is not set; " + BenchImages.howToMake)
         }
         files = try BenchImages.load(folder: folder, limit: 64).map(\.bytes)
         sources = try files.map { bytes in try PNG.decode(bytes) }
@@ -50,7 +50,8 @@ let benchmarks: @Sendable () -> Void = {
               closure: cycling(files) { bytes, _ in blackHole(try PNG.decode(bytes)) })
 
     let encodings: [(String, PNG.Compression)] = [
-        (".fast", .fast),
+        (".fast (the built-in encoder)", .fast),
+        ("level 1, rle, average (libpng; .fast up to 0.2.0)", PNG.Compression(level: 1, strategy: .rle, filter: .average)),
         (".default", .default),
         (".small", .small),
         ("level 1, rle, sub (OpenCV's default settings)", PNG.Compression(level: 1, strategy: .rle, filter: .sub)),

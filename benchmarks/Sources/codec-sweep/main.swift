@@ -6,8 +6,10 @@
 // For each setting: the median time to encode one image, the mean file size, and the median time
 // to decode the files that setting wrote. Also the decode time of the folder's own files. With
 // `--anchors` (the results.json of ../shared/anchors (beside the checkout)/bench_anchors.py --sections codec) it
-// prints OpenCV's and Pillow's figures beside ours and picks the fastest setting whose files are
-// at most 10% larger than OpenCV's default encoder's (see benchmarks/README.md).
+// prints OpenCV's and Pillow's figures beside ours and picks the fastest libpng setting whose
+// files are at most 10% larger than OpenCV's default encoder's (how `.fast` was chosen up to
+// 0.2.0; since 0.3.0 `.fast` is the built-in encoder, measured by encode-bench; see
+// benchmarks/README.md).
 //
 // Timing: one warm-up pass, then `repeats` rounds; each round times one pass over all the images
 // for every setting in turn (round-robin, starting at a different setting each round), so that
@@ -100,7 +102,7 @@ struct Setting {
 
     var label: String {
         let c = compression
-        let grid = "level \(c.level), \(c.strategy), \(c.filter)"
+        let grid = c.encoder == .builtIn ? "the built-in encoder" : "level \(c.level), \(c.strategy), \(c.filter)"
         return names.isEmpty ? grid : names.joined(separator: " ") + " (" + grid + ")"
     }
 }
@@ -142,11 +144,11 @@ struct Anchors {
     var started = "?"
     var versions: [String: String] = [:]
 
-    init(path: String) throws(BenchError) {
+    init(path: String) throws(BenchSupport.BenchError) {
         guard let data = FileManager.default.contents(atPath: path),
               let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let results = root["results"] as? [[String: Any]] else {
-            throw BenchError("cannot read the anchors' results from \(path)")
+            throw BenchSupport.BenchError("cannot read the anchors' results from \(path)")
         }
         if let meta = root["meta"] as? [String: Any] {
             started = meta["started"] as? String ?? "?"
@@ -309,14 +311,16 @@ for row in rows.sorted(by: { $0.encode < $1.encode }) {
 
 guard let reference else {
     print("")
-    print("(no --anchors or --reference-bytes: no size limit to pick `.fast` against)")
+    print("(no --anchors or --reference-bytes: no size limit to pick a libpng setting against)")
     exit(0)
 }
 
 let limit = reference * options.sizeLimit
-let eligible = rows.filter { $0.bytes <= limit }.sorted { $0.encode < $1.encode }
+// Among libpng's settings: `.fast` itself is the built-in encoder since 0.3.0 (encode-bench).
+let eligible = rows.filter { $0.bytes <= limit && $0.setting.compression.encoder == .libpng }
+    .sorted { $0.encode < $1.encode }
 print("")
-print("## Pick for `.fast`: fastest encode with mean bytes <= \(String(format: "%.2f", options.sizeLimit)) x "
+print("## Fastest libpng setting with mean bytes <= \(String(format: "%.2f", options.sizeLimit)) x "
       + "\(formatBytes(reference)) = \(formatBytes(limit))")
 print("")
 if eligible.isEmpty {
@@ -339,8 +343,7 @@ if eligible.isEmpty {
     print("")
     print("\(tied.count) setting(s) within 2% of the fastest; the smallest files among them win.")
     // On photos alone; `.fast` also weighs content with flat areas (see benchmarks/README.md).
-    print("fastest on these images: PNG.Compression(level: \(best.level), strategy: .\(best.strategy), filter: .\(best.filter))"
-          + (chosen.setting.names.contains(".fast") ? "  (already `.fast`)" : ""))
+    print("fastest on these images: PNG.Compression(level: \(best.level), strategy: .\(best.strategy), filter: .\(best.filter))")
 }
 
 if let anchors {
