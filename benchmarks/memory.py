@@ -153,6 +153,7 @@ def main():
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--slow", type=float, default=0.2, help="seconds the slow consumer spends per batch")
     parser.add_argument("--scratch", default=None)
+    parser.add_argument("--sections", default="run,batches")
     options = parser.parse_args()
     executable = os.path.abspath(options.executable)
     sources = sorted(Path(options.images).rglob("*.png"))
@@ -162,36 +163,44 @@ def main():
 
     with tempfile.TemporaryDirectory(dir=options.scratch, prefix="augment-memory-") as scratch:
         scratch = Path(scratch)
-        print(f"augment run, {len(sources)} source PNGs linked into folders, {PIPELINE}, "
-              f"{options.workers} workers, {os.cpu_count()} cores")
-        print("| images | executor | peak tree RSS | largest process | wall s |")
-        print("|---|---|---|---|---|")
-        for count in counts:
-            folder = linked_folder(sources, count, scratch / f"flat{count}")
-            for executor in ("serial", "threads", "processes"):
-                out = scratch / f"out-{count}-{executor}"
-                sampler, wall = measure_run(executable, folder, out, executor, options.workers)
-                print(f"| {count:,} | {executor} | {mib(sampler.peak_tree_kib)} | "
-                      f"{mib(sampler.largest_kib)} | {wall:.1f} |", flush=True)
-                subprocess.run(["rm", "-rf", str(out)], check=True)
+        sections = options.sections.split(",")
+        if "run" in sections:
+            run_section(options, executable, sources, counts, scratch)
+        if "batches" in sections:
+            batches_section(options, executable, sources, counts, scratch)
 
-        print()
-        print(f"augment batches (one epoch, batch 64, 224x224x3 uint8, shuffled) read by augment_loader; "
-              f"slow consumer: {options.slow} s per batch")
-        print("| images | executor | transport | consumer | peak producer tree RSS | largest process | wall s |")
-        print("|---|---|---|---|---|---|---|")
-        for count in counts:
-            dataset = linked_folder(sources, count, scratch / f"classes{count}", classes=10)
-            cases = [("threads", "pipe", 0), ("threads", "ring", 0), ("processes", "ring", 0)]
-            if count == counts[0]:
-                cases += [("threads", "pipe", options.slow), ("threads", "ring", options.slow),
-                          ("processes", "ring", options.slow)]
-            for executor, transport, slow in cases:
-                sampler, images, wall = measure_batches(executable, dataset, executor, options.workers,
-                                                        transport, slow)
-                assert images == count, (images, count)
-                print(f"| {count:,} | {executor} | {transport} | {'slow' if slow else 'fast'} | "
-                      f"{mib(sampler.peak_tree_kib)} | {mib(sampler.largest_kib)} | {wall:.1f} |", flush=True)
+
+def run_section(options, executable, sources, counts, scratch):
+    print(f"augment run, {len(sources)} source PNGs linked into folders, {PIPELINE}, "
+          f"{options.workers} workers, {os.cpu_count()} cores")
+    print("| images | executor | peak tree RSS | largest process | wall s |")
+    print("|---|---|---|---|---|")
+    for count in counts:
+        folder = linked_folder(sources, count, scratch / f"flat{count}")
+        for executor in ("serial", "threads", "processes"):
+            out = scratch / f"out-{count}-{executor}"
+            sampler, wall = measure_run(executable, folder, out, executor, options.workers)
+            print(f"| {count:,} | {executor} | {mib(sampler.peak_tree_kib)} | "
+                  f"{mib(sampler.largest_kib)} | {wall:.1f} |", flush=True)
+            subprocess.run(["rm", "-rf", str(out)], check=True)
+
+
+def batches_section(options, executable, sources, counts, scratch):
+    print()
+    print(f"augment batches (one epoch, batch 64, 224x224x3 uint8, shuffled) read by augment_loader; "
+          f"slow consumer: {options.slow} s per batch")
+    print("| images | executor | transport | consumer | peak producer tree RSS | largest process | wall s |")
+    print("|---|---|---|---|---|---|---|")
+    for count in counts:
+        dataset = linked_folder(sources, count, scratch / f"classes{count}", classes=10)
+        cases = [(executor, transport, slow) for slow in (0, options.slow)
+                 for executor, transport in (("threads", "pipe"), ("threads", "ring"), ("processes", "ring"))]
+        for executor, transport, slow in cases:
+            sampler, images, wall = measure_batches(executable, dataset, executor, options.workers,
+                                                    transport, slow)
+            assert images == count, (images, count)
+            print(f"| {count:,} | {executor} | {transport} | {'slow' if slow else 'fast'} | "
+                  f"{mib(sampler.peak_tree_kib)} | {mib(sampler.largest_kib)} | {wall:.1f} |", flush=True)
 
 
 if __name__ == "__main__":
