@@ -3,7 +3,7 @@
 // (OpenCV, albumentations), so that the two can be run back to back and compared.
 //
 //     export AUGMENT_BENCH_IMAGES=/tmp/augment-bench-images     # see README.md
-//     swift run -c release kernel-bench [--repeats 7] [--seconds 0.4]
+//     swift run -c release kernel-bench [--repeats 7] [--seconds 0.4] [--only NAME]
 //
 // Each row cycles over the first 8 images (the harness's default working set; 8 x 192 KB is
 // about L2-sized), except the rows marked "64-image working set". Random parameters are drawn
@@ -16,13 +16,16 @@ import Foundation
 
 var repeats = 7
 var secondsPerRun = 0.4
+/// Runs only the rows whose name contains this (for profiling one kernel); all rows if nil.
+var onlyRowsNamed: String?
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     switch argument {
     case "--repeats": repeats = Int(arguments.popFirst() ?? "") ?? repeats
     case "--seconds": secondsPerRun = Double(arguments.popFirst() ?? "") ?? secondsPerRun
+    case "--only": onlyRowsNamed = arguments.popFirst()
     default:
-        print("usage: kernel-bench [--repeats N] [--seconds S]")
+        print("usage: kernel-bench [--repeats N] [--seconds S] [--only NAME]")
         exit(64)
     }
 }
@@ -45,6 +48,7 @@ var generator = SplitMix64(seed: 0)
 
 /// Runs `body` over `sources` in a cycle for about `secondsPerRun`, `repeats` times.
 @MainActor func measure(_ name: String, _ sources: [Image], _ body: (Image) throws -> Image) rethrows {
+    if let onlyRowsNamed, !name.contains(onlyRowsNamed) { return }
     var rates: [Double] = []
     var sink = 0
     for _ in 0..<repeats {
