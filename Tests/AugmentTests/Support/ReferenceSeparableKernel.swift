@@ -37,8 +37,12 @@ enum ReferenceSeparable {
         let rowLength = size.width * C.count
         // Two horizontal rows, each with 4 floats of slack so that 4-lane stores may spill.
         var buffers = [Float](repeating: 0, count: 2 * (rowLength + 4))
+        // Four bytes of slack after the pixels: for some random maps this old kernel loads 4 bytes
+        // starting at the source's end (AddressSanitizer saw it on a 36-byte image); the product
+        // kernel that replaced it does not.
+        let paddedPixels = image.pixels + [0, 0, 0, 0]
         return Image.make(size, channels: C.count) { output in
-            image.pixels.withUnsafeBufferPointer { source in
+            paddedPixels.withUnsafeBufferPointer { source in
                 buffers.withUnsafeMutableBufferPointer { buffers in
                     columns.withTables { first, second, firstWeight, secondWeight, _ in
                         rows.withTables { top, bottom, topWeight, bottomWeight, coveredY in
