@@ -20,14 +20,15 @@ let package = Package(
             providers: [.apt(["libpng-dev"])]
         ),
         // Every setjmp around libpng lives here, so a libpng longjmp never crosses a Swift frame.
-        .target(name: "CPNGShim", dependencies: ["CLibPNG"]),
+        .target(name: "CPNGShim", dependencies: ["CLibPNG", "CZlib"]),
         // OpenBLAS's cblas.h, found through pkg-config.
         .systemLibrary(
             name: "COpenBLAS",
             pkgConfig: "openblas",
             providers: [.apt(["libopenblas-dev"])]
         ),
-        // zlib, for the tests' independent reference decoder only (the product decodes with libpng).
+        // zlib (libpng-dev brings it): the shim checks the CRCs of chunks it does not decode
+        // with zlib's crc32, and the tests use zlib as a reference.
         .systemLibrary(
             name: "CZlib",
             pkgConfig: "zlib",

@@ -40,7 +40,11 @@ struct BatchesCommand: ParsableCommand {
             (x - mean)/std. A pipeline ending in normalize does the same. Either implies float32.
 
             An image that cannot be read is reported on standard error (error: <path>: \
-            <reason>) and left out, its batch filled from the next images; --strict stops at it.
+            <reason>) and left out, its batch filled from the next images; --strict stops at it. \
+            A file is decoded only down to the last row its augmentation reads (the same bytes, \
+            sooner); the rest of it is still checked to its end and by its CRCs, but its \
+            compressed data there is not inflated, nor its Adler-32 checked: --strict decodes \
+            every row of every file and checks everything.
 
             --print-classes prints {"classes": [...], "samples": N, "batches_per_epoch": K} for \
             this shard and exits, reading no image.
@@ -62,10 +66,10 @@ struct BatchesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Samples per batch.", valueName: "b"))
     var batchSize: Int
 
-    @Option(help: ArgumentHelp("Epochs to produce (default: 1).", valueName: "e"))
+    @Option(help: ArgumentHelp("Epochs to produce.", valueName: "e"))
     var epochs = 1
 
-    @Option(help: ArgumentHelp("The number of the first epoch, for a loader that resumes (default: 0).", valueName: "k"))
+    @Option(help: ArgumentHelp("The number of the first epoch, for a loader that resumes.", valueName: "k"))
     var firstEpoch = 0
 
     @Flag(help: "A new order every epoch, drawn from the seed and the epoch.")
@@ -74,10 +78,10 @@ struct BatchesCommand: ParsableCommand {
     @Flag(help: "Drop each epoch's last batch when it is smaller than --batch-size.")
     var dropLast = false
 
-    @Option(help: ArgumentHelp("The run's random seed (default: 0).", valueName: "n"))
+    @Option(help: ArgumentHelp("The run's random seed.", valueName: "n"))
     var seed: UInt64 = 0
 
-    @Option(help: ArgumentHelp("serial, threads or processes (default: threads).", valueName: "kind"))
+    @Option(help: ArgumentHelp("serial, threads or processes.", valueName: "kind"))
     var executor: ExecutorKind = .threads
 
     @Option(help: ArgumentHelp("Threads or worker processes (default: the cores this process may use, \(CoreCount.available) here).",
@@ -87,7 +91,7 @@ struct BatchesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Take only this rank's part: every N-th sample of each epoch's order from I.", valueName: "I/N"))
     var shard: String?
 
-    @Option(help: ArgumentHelp("nhwc ([B,H,W,C], default) or nchw ([B,C,H,W]).", valueName: "layout"))
+    @Option(help: ArgumentHelp("nhwc ([B,H,W,C]) or nchw ([B,C,H,W]).", valueName: "layout"))
     var layout: SampleEncoding.Layout = .nhwc
 
     @Option(help: ArgumentHelp("uint8 (default) or float32 (x/255, or normalised).", valueName: "type"))
@@ -96,16 +100,16 @@ struct BatchesCommand: ParsableCommand {
     @Option(help: ArgumentHelp("MEAN,STD or m1,..,mC,s1,..,sC on the 0-1 scale, or an augment stats JSON file.", valueName: "values|file"))
     var normalize: String?
 
-    @Option(help: ArgumentHelp("Channels of every sample: 1, 3 or 4 (default: 3).", valueName: "n"))
+    @Option(help: ArgumentHelp("Channels of every sample: 1, 3 or 4.", valueName: "n"))
     var channels = 3
 
     @Option(help: "Refuse images with more pixels than this, from their header, before decoding.")
     var maxPixels: Int = PNG.DecodingOptions.defaultMaxPixels
 
-    @Flag(help: "Stop at the first image that cannot be read.")
+    @Flag(help: "Stop at the first image that cannot be read; decode every row of every file.")
     var strict = false
 
-    @Option(name: [.customShort("o"), .customLong("out")], help: ArgumentHelp("- for standard output (default), or a folder for .npz files.",
+    @Option(name: [.customShort("o"), .customLong("out")], help: ArgumentHelp("- for standard output, or a folder for .npz files.",
                                                                               valueName: "-|dir"))
     var out = "-"
 
@@ -116,7 +120,7 @@ struct BatchesCommand: ParsableCommand {
                                valueName: "fd"))
     var ringFd: Int32?
 
-    @Option(help: ArgumentHelp("Slots in the --ring-fd ring (default: 4).", valueName: "n"))
+    @Option(help: ArgumentHelp("Slots in the --ring-fd ring.", valueName: "n"))
     var ringSlots = 4
 
     func validate() throws {
@@ -140,6 +144,7 @@ struct BatchesCommand: ParsableCommand {
 
     func run() throws {
         AllocatorTuning.configureForImageBuffers()
+        BLAS.stopIdleThreads()  // this command makes no matrix products
         let (pipelineText, format, parsedPipeline) = try readPipeline()
         let (data, source) = try readDataset()
         let shardValue = try shard.map { try Shard(parsing: $0) }
@@ -148,7 +153,8 @@ struct BatchesCommand: ParsableCommand {
         // Built before anything is printed, so that --print-classes (which a loader runs first)
         // refuses a pipeline without a fixed output size too.
         let job: BatchJob
-        do { job = try BatchJob(source: source, pipeline: parsedPipeline, seed: seed, channels: channels, maxPixels: maxPixels) } catch {
+        do { job = try BatchJob(source: source, pipeline: parsedPipeline, seed: seed, channels: channels, maxPixels: maxPixels,
+                                    decodesEveryRow: strict) } catch {
             printError("error: \(pipeline): \(error)")
             throw ExitCode.validationFailure
         }

@@ -75,6 +75,7 @@ struct CacheCommand: ParsableCommand {
 
     func run() throws {
         AllocatorTuning.configureForImageBuffers()
+        BLAS.stopIdleThreads()  // this command makes no matrix products
         if FileIO.isFolder(out) {
             printError("error: \(out) is a folder; --out takes the cache file's path")
             throw ExitStatus.couldNotRun

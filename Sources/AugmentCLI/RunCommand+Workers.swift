@@ -17,8 +17,11 @@ extension RunCommand {
         return environment.map { "\($0.key)=\($0.value)" }.sorted()
     }
 
-    /// With several threads, one BLAS thread each, unless the user set the thread count.
+    /// With several threads, one BLAS thread each, unless the user set the thread count; and
+    /// then no idle BLAS threads (setting the count starts them again).
     static func limitBLASThreads(workers: Int) {
-        if workers > 1 && !BLAS.userChoseThreadCount { BLAS.threadCount = 1 }
+        guard workers > 1 && !BLAS.userChoseThreadCount else { return }
+        BLAS.threadCount = 1
+        BLAS.stopIdleThreads()
     }
 }

@@ -106,7 +106,7 @@ struct RunCommand: ParsableCommand {
                                valueName: "file"))
     var replay: String?
 
-    @Option(help: ArgumentHelp("serial, threads (N threads of this process) or processes (N worker processes) (default: threads).",
+    @Option(help: ArgumentHelp("serial, threads (N threads of this process) or processes (N worker processes).",
                                valueName: "kind"))
     var executor: ExecutorKind = .threads
 
@@ -153,6 +153,7 @@ struct RunCommand: ParsableCommand {
 
     func run() throws {
         AllocatorTuning.configureForImageBuffers()
+        BLAS.stopIdleThreads()  // this command makes no matrix products
         let (plan, source) = try readPlan()
         if let manifest { try Self.checkWritable(manifest) }
         let selectedShard = try chosenShard()

@@ -62,6 +62,12 @@ aug_png_reader *aug_png_reader_create(const uint8_t *data, size_t size) {
     return reader;
 }
 
+void aug_png_reader_skip_adler32(aug_png_reader *reader) {
+    /* libpng turns the check off (zlib's inflateValidate) when it claims the stream for IDAT,
+       in png_read_update_info: so before aug_png_read_header. It never calls png_error here. */
+    png_set_option(reader->png, PNG_IGNORE_ADLER32, PNG_OPTION_ON);
+}
+
 int aug_png_read_header(aug_png_reader *reader, uint64_t max_pixels, aug_png_header *header) {
     png_structp png = reader->png;
     png_infop info = reader->info;
@@ -114,6 +120,47 @@ int aug_png_read_header(aug_png_reader *reader, uint64_t max_pixels, aug_png_hea
 }
 
 int aug_png_read_pixels(aug_png_reader *reader, uint8_t *pixels, size_t row_stride) {
+    return aug_png_read_leading_rows(reader, pixels, row_stride, UINT32_MAX);
+}
+
+static uint32_t aug_big_endian_u32(const uint8_t *bytes) {
+    return (uint32_t)bytes[0] << 24 | (uint32_t)bytes[1] << 16 | (uint32_t)bytes[2] << 8 | bytes[3];
+}
+
+/* After a decode that stopped early: walks every chunk of the file to IEND, checking that each
+   is whole and that the CRC of each critical chunk libpng has not finished reading matches
+   (libpng only warns about an ancillary chunk's CRC, and skips those chunks). Messages as
+   libpng's. */
+static int aug_check_chunks_to_end(aug_png_reader *reader) {
+    const uint8_t *data = reader->data;
+    size_t size = reader->size;
+    size_t at = 8;
+    for (;;) {
+        if (size - at < 12) break;
+        uint32_t length = aug_big_endian_u32(data + at);
+        if (length > PNG_UINT_31_MAX) {
+            snprintf(reader->message, sizeof reader->message, "PNG unsigned integer out of range");
+            return -1;
+        }
+        if (length > size - at - 12) break;
+        const uint8_t *type = data + at + 4;
+        size_t end = at + 12 + (size_t)length;
+        int critical = (type[0] & 0x20) == 0;
+        if (critical && end > reader->offset) {
+            uLong crc = crc32(crc32(0L, Z_NULL, 0), type, 4 + length);
+            if (crc != aug_big_endian_u32(data + at + 8 + length)) {
+                snprintf(reader->message, sizeof reader->message, "%.4s: CRC error", (const char *)type);
+                return -1;
+            }
+        }
+        if (memcmp(type, "IEND", 4) == 0) return 0;
+        at = end;
+    }
+    snprintf(reader->message, sizeof reader->message, "file is truncated");
+    return -1;
+}
+
+int aug_png_read_leading_rows(aug_png_reader *reader, uint8_t *pixels, size_t row_stride, uint32_t rows) {
     png_structp png = reader->png;
     reader->message[0] = '\0';
     if (!reader->header_done) {
@@ -125,11 +172,13 @@ int aug_png_read_pixels(aug_png_reader *reader, uint8_t *pixels, size_t row_stri
     png_uint_32 height = png_get_image_height(png, reader->info);
     /* Each Adam7 pass is combined into the rows already there, so no row-pointer array is needed. */
     int passes = png_set_interlace_handling(png);
+    if (passes > 1 || rows > height) rows = height;
     for (int pass = 0; pass < passes; pass++) {
-        for (png_uint_32 y = 0; y < height; y++) {
+        for (png_uint_32 y = 0; y < rows; y++) {
             png_read_row(png, pixels + (size_t)y * row_stride, NULL);
         }
     }
+    if (rows < height) return aug_check_chunks_to_end(reader);
     /* Reads the chunks after the image data, checking their CRCs, up to IEND. */
     png_read_end(png, NULL);
     return 0;

@@ -337,7 +337,8 @@ class Loader:
     :class:`AugmentError` with the child's ``error:`` lines, after the batches delivered so far.
     Status 1 (some images could not be read and were skipped; every batch is still delivered)
     warns with :class:`AugmentWarning`, or raises with ``strict=True`` (which also passes
-    ``--strict``, making a bad image fatal in the child). The child's standard error is forwarded
+    ``--strict``, making a bad image fatal in the child, and every row of every file decoded
+    rather than only the rows the augmentation reads). The child's standard error is forwarded
     to ``sys.stderr`` line by line (prefixed ``augment: ``) unless ``forward_stderr=False``; its last
     lines are kept for the error messages either way.
 

@@ -34,6 +34,16 @@ public enum BLAS {
         getenv("OPENBLAS_NUM_THREADS") != nil || getenv("OMP_NUM_THREADS") != nil
     }
 
+    /// Ends OpenBLAS's thread pool, which it starts when the program loads: its idle threads
+    /// spin (`sched_yield`) for about 0.1 s of CPU before they sleep, CPU taken from the workers
+    /// of a command that makes no matrix product (3% of the wall time of a one-epoch
+    /// `augment batches` on 2 cores). The next product with more than one thread starts the
+    /// pool again, as OpenBLAS does after a `fork`; so does setting `threadCount`. Call it from
+    /// one thread, with no product under way.
+    public static func stopIdleThreads() {
+        blas_thread_shutdown_()
+    }
+
     /// Single-precision `C = A · B` for row-major matrices: `a` is `rows × inner`, `b` is
     /// `inner × columns`, the result `rows × columns`.
     ///

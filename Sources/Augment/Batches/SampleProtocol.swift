@@ -8,7 +8,8 @@
 /// worker.
 enum SampleProtocol {
     static let magic: [UInt8] = Array("AUGS".utf8)
-    static let version: UInt16 = 1
+    /// 2: the job says whether to decode every row (`BatchJob.decodesEveryRow`).
+    static let version: UInt16 = 2
 
     static var hello: [UInt8] { WorkerProtocol.greeting(magic: magic, version: version) }
 }
@@ -21,6 +22,7 @@ struct SampleJobDescription: Equatable {
     var seed: UInt64
     var channels: Int
     var maxPixels: Int
+    var decodesEveryRow: Bool
 }
 
 enum SampleRequest: Equatable {
@@ -37,6 +39,7 @@ enum SampleRequest: Equatable {
             writer.u64(job.seed)
             writer.u8(UInt8(job.channels))
             writer.u64(UInt64(job.maxPixels))
+            writer.u8(job.decodesEveryRow ? 1 : 0)
             return WorkerProtocol.frame(type: 1, writer.bytes)
         case .task(let task, let path, let epoch):
             writer.u32(task)
@@ -53,11 +56,12 @@ enum SampleRequest: Equatable {
             let root = try reader.string(), text = try reader.string()
             let format: PipelineFileFormat = try reader.bool() ? .yaml : .json
             let seed = try reader.u64(), channels = Int(try reader.u8()), maxPixels = try reader.u64()
+            let decodesEveryRow = try reader.bool()
             guard [1, 3, 4].contains(channels), maxPixels > 0, maxPixels <= UInt64(Int.max) else {
                 throw WireError(reason: "bad decoding options")
             }
             self = .job(SampleJobDescription(root: root, pipelineText: text, format: format, seed: seed,
-                                             channels: channels, maxPixels: Int(maxPixels)))
+                                             channels: channels, maxPixels: Int(maxPixels), decodesEveryRow: decodesEveryRow))
         case 2:
             let task = try reader.u32(), path = try reader.string()
             self = .task(task, path: path, epoch: try reader.u32())

@@ -42,7 +42,8 @@ extension SampleJobDescription {
     func job() throws(WireError) -> BatchJob {
         do {
             let pipeline = try Pipeline(parsing: pipelineText, format: format)
-            return try BatchJob(root: root, pipeline: pipeline, seed: seed, channels: channels, maxPixels: maxPixels)
+            return try BatchJob(root: root, pipeline: pipeline, seed: seed, channels: channels, maxPixels: maxPixels,
+                                decodesEveryRow: decodesEveryRow)
         } catch let error as PipelineFileError {
             throw WireError(reason: error.description)
         } catch {

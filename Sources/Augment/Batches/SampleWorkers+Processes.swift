@@ -22,7 +22,8 @@ public struct ProcessSampleWorkers: SampleWorkers {
     public init(job: BatchJob, pipelineText: String, format: PipelineFileFormat, workers: Int,
                 command: [String], environment: [String]? = nil) throws(BatchRunError) {
         let description = SampleJobDescription(root: job.root, pipelineText: pipelineText, format: format, seed: job.seed,
-                                               channels: job.channels, maxPixels: job.decoding.maxPixels)
+                                               channels: job.channels, maxPixels: job.decoding.maxPixels,
+                                               decodesEveryRow: job.decodesEveryRow)
         do {
             pool = try PipeWorkerPool(count: workers, command: command, environment: environment, hello: SampleProtocol.hello,
                                       job: SampleRequest.job(description).framed, name: "sample worker")

@@ -71,16 +71,25 @@ public enum ImageSource: Sendable {
 
     /// The image at `relativePath`, as decoded, with the file's own channels.
     ///
+    /// Given `leadingRows`, a file is decoded only down to the `leadingRows(size)` first rows
+    /// (the rows below are zero), for a caller that reads no further, with the checks of
+    /// `PNG.decode(_:options:leadingRows:)`; a cache holds every row already and does not call
+    /// it.
+    ///
     /// - Complexity: O(file size + pixels) from a folder; O(pixels) (a checksum and a copy) from a cache.
     /// - Throws: `ImageFailure` naming the path: the file's read or decoding error (from a cache,
     ///   the one recorded when it was built), more pixels than `maxPixels`, a path the cache does
     ///   not hold, or cached pixels that do not match their checksum.
-    public func image(_ relativePath: String, maxPixels: Int) throws(ImageFailure) -> Image {
+    public func image(_ relativePath: String, maxPixels: Int,
+                      leadingRows: ((Size) -> Int)? = nil) throws(ImageFailure) -> Image {
         func failure(_ reason: String) -> ImageFailure { ImageFailure(relativePath: relativePath, reason: reason, stopsTheRun: false) }
         switch self {
         case .folder(let folder):
             do {
-                return try PNG.decode(try FileIO.readRegularFile(folder.root + "/" + relativePath), options: .init(maxPixels: maxPixels))
+                let bytes = try FileIO.readRegularFile(folder.root + "/" + relativePath)
+                guard let leadingRows else { return try PNG.decode(bytes, options: .init(maxPixels: maxPixels)) }
+                return try PNG.decode(bytes, options: .init(maxPixels: maxPixels),
+                                      leadingRows: { leadingRows(Size(width: $0.width, height: $0.height)) })
             } catch let error as FileError {
                 throw failure(error.reason)
             } catch {

@@ -28,18 +28,51 @@ extension Geometry {
     ///   image's.
     public static func apply(_ ops: [GeometricOp], to image: Image) throws(GeometryError) -> Image {
         var image = image
+        for pass in try passes(ops, from: Size(width: image.width, height: image.height)) {
+            switch pass {
+            case .area(let size): image = resizeByArea(image, to: size)
+            case .resample(let pass): image = try pass.run(on: image)
+            }
+        }
+        return image
+    }
+
+    /// How many leading rows of a source of size `size` applying `ops` can read: rows from
+    /// this one down never affect the result, so a decoder may leave them undecoded (zero).
+    /// A bound, not an exact count: up to two rows more than the first pass's taps, for the
+    /// rounding of its fixed-point positions; the whole height when the first pass is an area
+    /// resize (which averages every row) or the operations do not fit the size.
+    ///
+    /// - Complexity: O(`ops.count`).
+    public static func sourceRowsRead(by ops: [GeometricOp], from size: Size) -> Int {
+        guard let first = try? passes(ops, from: size).first else { return size.height }
+        guard case .resample(let pass) = first else { return size.height }
+        return pass.sourceRowsRead(sourceHeight: size.height)
+    }
+
+    /// One pass over an image: a fused resampling, or an area resize (which averages
+    /// footprints rather than sampling points, so fuses with nothing).
+    enum Pass {
+        case resample(ResamplingPass)
+        case area(Size)
+    }
+
+    /// The passes `apply(_:to:)` makes for `ops` on a source of size `size`: the fusion rule
+    /// above, in one place.
+    static func passes(_ ops: [GeometricOp], from size: Size) throws(GeometryError) -> [Pass] {
+        var passes: [Pass] = []
         var pass: ResamplingPass?
-        var size = Size(width: image.width, height: image.height)
+        var size = size
         for op in ops {
             let outputSize = try op.outputSize(from: size)
             if case .resize(_, _, .area) = op {
-                if let pending = pass { image = try pending.run(on: image); pass = nil }
-                image = resizeByArea(image, to: outputSize)
+                if let pending = pass { passes.append(.resample(pending)); pass = nil }
+                passes.append(.area(outputSize))
                 size = outputSize
                 continue
             }
             if let pending = pass, !pending.accepts(op) {
-                image = try pending.run(on: image)
+                passes.append(.resample(pending))
                 pass = nil
             }
             var current = pass ?? ResamplingPass(size: size)
@@ -47,8 +80,8 @@ extension Geometry {
             pass = current
             size = outputSize
         }
-        if let pass { image = try pass.run(on: image) }
-        return image
+        if let pass { passes.append(.resample(pass)) }
+        return passes
     }
 }
 
@@ -80,6 +113,19 @@ struct ResamplingPass {
         size = output
         interpolation = interpolation ?? op.interpolation
         fill = fill ?? op.fill
+    }
+
+    /// A bound on the leading source rows this pass reads (see `Geometry.sourceRowsRead`):
+    /// below the lowest point the output's corners map to (the map is affine, so the corners
+    /// bound every output pixel), bilinear and nearest sampling read at most the next row down;
+    /// one more row covers the kernels' rounding of positions to fixed point.
+    func sourceRowsRead(sourceHeight: Int) -> Int {
+        let corners = [(0.0, 0.0), (Double(size.width - 1), 0), (0, Double(size.height - 1)),
+                       (Double(size.width - 1), Double(size.height - 1))]
+        let lowest = corners.map { map.source(x: $0.0, y: $0.1).y }.max()!
+        guard lowest.isFinite, lowest < Double(sourceHeight) else { return sourceHeight }
+        // Above the image, a clamped border still reads row 0.
+        return min(sourceHeight, Int(max(-1, lowest.rounded(.down))) + 3)
     }
 
     func run(on image: Image) throws(GeometryError) -> Image {

@@ -34,16 +34,39 @@ extension PNG {
     /// - Complexity: O(size of the file + pixels).
     /// - Throws: `PNGError`, never traps on malformed input.
     public static func decode(_ bytes: [UInt8], options: DecodingOptions = .init()) throws(PNGError) -> Image {
+        try decode(bytes, options: options, checksAdler32: true, leadingRows: { $0.height })
+    }
+
+    /// Decodes only the first `leadingRows(header)` rows of a PNG held in memory (all of them
+    /// when the file is interlaced), the rows below left zero: for a caller that knows, once it
+    /// has the size, which rows it will read (`[DrawnTransform].sourceRowsRead(from:)`). The
+    /// inflating stops there, which is most of a decode's time. Otherwise as `decode(_:options:)`,
+    /// and the rest of the file is still checked without decoding it: it must be whole, up to
+    /// IEND, with the right CRCs. Not checked: a deflate stream damaged below the rows read, and
+    /// the stream's Adler-32 (not even computed: a decode that stops early never reaches it),
+    /// both of which, behind right CRCs, are an encoder's fault rather than a transfer's.
+    ///
+    /// - Complexity: O(size of the file + pixels), with the inflating O(rows decoded).
+    /// - Throws: `PNGError`, never traps on malformed input.
+    public static func decode(_ bytes: [UInt8], options: DecodingOptions,
+                              leadingRows: (PNGHeader) -> Int) throws(PNGError) -> Image {
+        try decode(bytes, options: options, checksAdler32: false, leadingRows: leadingRows)
+    }
+
+    private static func decode(_ bytes: [UInt8], options: DecodingOptions, checksAdler32: Bool,
+                               leadingRows: (PNGHeader) -> Int) throws(PNGError) -> Image {
         let image = try bytes.withUnsafeBufferPointer { buffer throws(PNGError) in
             try withReader(buffer) { reader throws(PNGError) in
+                if !checksAdler32 { aug_png_reader_skip_adler32(reader) }
                 let header = try readHeader(reader, maxPixels: options.maxPixels)
                 let rowStride = header.width * header.decodedChannels
+                let rows = UInt32(clamping: max(0, leadingRows(header)))
                 var failure: PNGError?
                 let pixels = [UInt8](unsafeUninitializedCapacity: rowStride * header.height) { output, count in
                     // Zeroed first so that no byte is ever uninitialised, whatever libpng does.
                     output.initialize(repeating: 0)
                     count = output.count
-                    if aug_png_read_pixels(reader, output.baseAddress, rowStride) != 0 {
+                    if aug_png_read_leading_rows(reader, output.baseAddress, rowStride, rows) != 0 {
                         failure = .invalid(reason: String(cString: aug_png_reader_message(reader)))
                     }
                 }

@@ -49,3 +49,23 @@ extension [DrawnTransform] {
         return try Geometry.apply(pending, to: image)
     }
 }
+
+extension [DrawnTransform] {
+    /// How many leading rows of a source of size `size` `apply(to:)` can read: the bound of
+    /// `Geometry.sourceRowsRead(by:from:)` for its first resampling pass (the pixel-value
+    /// records change each pixel on its own, so they widen nothing; later passes read only
+    /// what the first one made). A decoder may leave the rows below it undecoded.
+    ///
+    /// - Complexity: O(records).
+    public func sourceRowsRead(from size: Size) -> Int {
+        var firstRun: [GeometricOp] = []
+        for record in self {
+            if record.channelShift != nil {
+                if !firstRun.isEmpty { break }
+            } else {
+                firstRun += record.operations
+            }
+        }
+        return Geometry.sourceRowsRead(by: firstRun, from: size)
+    }
+}

@@ -41,6 +41,13 @@ typedef struct aug_png_reader aug_png_reader;
 aug_png_reader *aug_png_reader_create(const uint8_t *data, size_t size);
 
 /**
+ * Neither computes nor checks the zlib stream's Adler-32 (the chunks' CRCs are still checked):
+ * for decodes that may stop before the stream's end (`aug_png_read_leading_rows`), where it
+ * could not be checked. Must come before `aug_png_read_header`.
+ */
+void aug_png_reader_skip_adler32(aug_png_reader *reader);
+
+/**
  * Reads the signature and every chunk up to the image data, and sets up the decoding to 8 bits
  * per channel (palette expanded, low bit depths scaled to 0-255, 16-bit scaled with rounding,
  * tRNS turned into an alpha channel, no gamma correction).
@@ -56,6 +63,17 @@ int aug_png_read_header(aug_png_reader *reader, uint64_t max_pixels, aug_png_hea
  * Must follow a successful `aug_png_read_header`.
  */
 int aug_png_read_pixels(aug_png_reader *reader, uint8_t *pixels, size_t row_stride);
+
+/**
+ * Decodes only the first `rows` rows into `pixels` (as `aug_png_read_pixels`, which it is when
+ * `rows` is the height or more, or the image is interlaced: Adam7 spreads every row over the
+ * whole stream), leaving the rows below untouched, and stops inflating there. The rest of the
+ * file is still checked without decoding it: every chunk up to IEND must be present and whole,
+ * and every critical chunk's CRC must match (as libpng checks them). What is not checked is
+ * the compressed data below the last row read: its deflate stream and Adler-32 (which the
+ * caller may skip for every file, `aug_png_reader_skip_adler32`).
+ */
+int aug_png_read_leading_rows(aug_png_reader *reader, uint8_t *pixels, size_t row_stride, uint32_t rows);
 
 /** The reason for the last failure (empty when there was none). */
 const char *aug_png_reader_message(const aug_png_reader *reader);
