@@ -15,17 +15,6 @@ struct NPZArchiveTests {
         Int(bytes.withUnsafeBufferPointer { crc32(0, $0.baseAddress, uInt($0.count)) })
     }
 
-    @Test("CRC-32 check value: \"123456789\" gives 0xCBF43926; nothing gives 0; zlib agrees on random data")
-    func crc() {
-        #expect(NPZArchive.crc32(Array("123456789".utf8)) == 0xCBF4_3926)
-        #expect(NPZArchive.crc32([]) == 0)
-        var generator = SplitMix64(seed: 5)
-        for length in [1, 2, 3, 100, 4097] {
-            let bytes = (0..<length).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
-            #expect(Int(NPZArchive.crc32(bytes)) == Self.zlibCRC(bytes), "\(length) bytes")
-        }
-    }
-
     @Test("two members: every signature, size, CRC and offset where APPNOTE puts it")
     func structure() throws {
         let first: [UInt8] = [1, 2, 3]

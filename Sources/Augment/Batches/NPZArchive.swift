@@ -46,7 +46,7 @@ public enum NPZArchive {
             }
             let offset = output.count
             guard offset <= largest else { throw NPZError("member \(member.name) would start at byte \(offset), beyond the \(largest) a ZIP without ZIP64 reaches") }
-            let crc = crc32(member.bytes)
+            let crc = CRC32.checksum(member.bytes)
             // APPNOTE 4.4.4 bit 11: the name is UTF-8. Set only when it is not plain ASCII, as zipfile does.
             let flags: UInt16 = name.allSatisfy { $0 < 0x80 } ? 0 : 1 << 11
             // Local file header (APPNOTE 4.3.7).

@@ -21,9 +21,3 @@ extension Image {
         return Image(width: size.width, height: size.height, channels: channels, pixels: pixels)
     }
 }
-
-/// Rounds a sample in [0, 255] (with float error either side) to the nearest byte.
-@inline(__always)
-func roundedByte(_ value: Float) -> UInt8 {
-    UInt8(min(max(value + 0.5, 0), 255.5))
-}
