@@ -64,7 +64,9 @@ aug_png_reader *aug_png_reader_create(const uint8_t *data, size_t size) {
 
 void aug_png_reader_skip_adler32(aug_png_reader *reader) {
     /* libpng turns the check off (zlib's inflateValidate) when it claims the stream for IDAT,
-       in png_read_update_info: so before aug_png_read_header. It never calls png_error here. */
+       in png_read_update_info: so before aug_png_read_header. It never calls png_error here.
+       A libpng built against a zlib older than 1.2.9 has no inflateValidate and ignores this:
+       the check is then made whenever a decode reaches the stream's end. */
     png_set_option(reader->png, PNG_IGNORE_ADLER32, PNG_OPTION_ON);
 }
 
@@ -128,24 +130,30 @@ static uint32_t aug_big_endian_u32(const uint8_t *bytes) {
 }
 
 /* After a decode that stopped early: walks every chunk of the file to IEND, checking that each
-   is whole and that the CRC of each critical chunk libpng has not finished reading matches
-   (libpng only warns about an ancillary chunk's CRC, and skips those chunks). Messages as
-   libpng's. */
+   is whole, that the CRC of each critical chunk libpng has not finished reading matches (libpng
+   only warns about an ancillary chunk's CRC, and skips those chunks), and that no chunk it has
+   not read is one it would refuse after the image data: a second IHDR (it lets an unknown
+   critical chunk or a late PLTE pass there). Messages as libpng's. What only inflating finds (a deflate stream that ends
+   before the last row, or is damaged) is not found. */
 static int aug_check_chunks_to_end(aug_png_reader *reader) {
     const uint8_t *data = reader->data;
     size_t size = reader->size;
     size_t at = 8;
     for (;;) {
-        if (size - at < 12) break;
+        if (size - at < 8) break;
         uint32_t length = aug_big_endian_u32(data + at);
         if (length > PNG_UINT_31_MAX) {
             snprintf(reader->message, sizeof reader->message, "PNG unsigned integer out of range");
             return -1;
         }
-        if (length > size - at - 12) break;
+        if (size - at < 12 || length > size - at - 12) break;
         const uint8_t *type = data + at + 4;
         size_t end = at + 12 + (size_t)length;
         int critical = (type[0] & 0x20) == 0;
+        if (at >= reader->offset && memcmp(type, "IHDR", 4) == 0) {
+            snprintf(reader->message, sizeof reader->message, "IHDR: out of place");
+            return -1;
+        }
         if (critical && end > reader->offset) {
             uLong crc = crc32(crc32(0L, Z_NULL, 0), type, 4 + length);
             if (crc != aug_big_endian_u32(data + at + 8 + length)) {

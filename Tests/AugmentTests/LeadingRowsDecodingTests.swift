@@ -184,6 +184,7 @@ struct LeadingRowsDecodingTests {
             ("cut in the last IDAT", stream.truncated(at: stream.offset(ofFirst: "IEND")! - 100), "file is truncated"),
             ("cut before IEND", stream.truncated(at: stream.offset(ofFirst: "IEND")!), "file is truncated"),
             ("no IEND", stream.removing("IEND").bytes, "file is truncated"),
+            ("a second IHDR after the image data", stream.inserting(stream.chunks[0], before: "IEND").bytes, "IHDR: out of place"),
             ("an ancillary chunk with a wrong CRC after the image data", badAncillary.bytes, nil),
         ]
         for (name, file, reason) in cases {
@@ -199,7 +200,7 @@ struct LeadingRowsDecodingTests {
         }
     }
 
-    @Test("what it gives up: deflate data damaged below the rows read, or an Adler-32, behind valid CRCs, is not noticed")
+    @Test("what it gives up: deflate data damaged or short below the rows read, or an Adler-32, behind valid CRCs, is not noticed")
     func limitShown() throws {
         let (image, bytes) = try Self.encodedNoise()
         var stream = PNGStream(parsing: bytes)!
@@ -214,6 +215,14 @@ struct LeadingRowsDecodingTests {
         // Nor is the Adler-32 checked when the leading rows are all of them: that decode may
         // stop early, so it does not compute one.
         #expect(try PNG.decode(stream.bytes, options: .init(), leadingRows: { $0.height }) == image)
+
+        // A whole stream that holds fewer rows than IHDR says (90 for 100).
+        let short = try Self.encodedNoise().bytes
+        var tallerStream = PNGStream(parsing: short)!.withIHDR(height: 100)
+        tallerStream.chunks[0].crcOverride = nil
+        let taller = tallerStream.bytes
+        #expect(throws: PNGError.self, "the whole decode runs out of data") { try PNG.decode(taller) }
+        #expect(try PNG.decode(taller, options: .init(), leadingRows: { _ in 45 }).pixels.prefix(45 * 360) == image.pixels.prefix(45 * 360))
     }
 
     @Test("a batch job's samples are the same bytes decoded partly or whole, from the standard pipeline's draws")

@@ -39,9 +39,9 @@ public enum BLAS {
     /// of a command that makes no matrix product (3% of the wall time of a one-epoch
     /// `augment batches` on 2 cores). The next product with more than one thread starts the
     /// pool again, as OpenBLAS does after a `fork`; so does setting `threadCount`. Call it from
-    /// one thread, with no product under way.
+    /// one thread, with no product under way. Nothing to stop with a serial OpenBLAS build.
     public static func stopIdleThreads() {
-        blas_thread_shutdown_()
+        aug_openblas_stop_threads()
     }
 
     /// Single-precision `C = A · B` for row-major matrices: `a` is `rows × inner`, `b` is

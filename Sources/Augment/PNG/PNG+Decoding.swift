@@ -42,9 +42,11 @@ extension PNG {
     /// has the size, which rows it will read (`[DrawnTransform].sourceRowsRead(from:)`). The
     /// inflating stops there, which is most of a decode's time. Otherwise as `decode(_:options:)`,
     /// and the rest of the file is still checked without decoding it: it must be whole, up to
-    /// IEND, with the right CRCs. Not checked: a deflate stream damaged below the rows read, and
-    /// the stream's Adler-32 (not even computed: a decode that stops early never reaches it),
-    /// both of which, behind right CRCs, are an encoder's fault rather than a transfer's.
+    /// IEND, with the right CRCs and no chunk libpng would refuse there. Not checked: whether
+    /// the compressed data below the rows read is whole and holds every row (a deflate stream
+    /// damaged or cut short there, behind right CRCs), and the stream's Adler-32 (not even
+    /// computed: a decode that stops early never reaches it). Behind right CRCs these are an
+    /// encoder's fault, not a transfer's.
     ///
     /// - Complexity: O(size of the file + pixels), with the inflating O(rows decoded).
     /// - Throws: `PNGError`, never traps on malformed input.

@@ -69,9 +69,10 @@ int aug_png_read_pixels(aug_png_reader *reader, uint8_t *pixels, size_t row_stri
  * `rows` is the height or more, or the image is interlaced: Adam7 spreads every row over the
  * whole stream), leaving the rows below untouched, and stops inflating there. The rest of the
  * file is still checked without decoding it: every chunk up to IEND must be present and whole,
- * and every critical chunk's CRC must match (as libpng checks them). What is not checked is
- * the compressed data below the last row read: its deflate stream and Adler-32 (which the
- * caller may skip for every file, `aug_png_reader_skip_adler32`).
+ * and every critical chunk's CRC must match (as libpng checks them), with no second IHDR after
+ * the image data. What is not checked is the compressed data
+ * below the last row read: whether it holds every row, its deflate stream and Adler-32 (which
+ * the caller may skip for every file, `aug_png_reader_skip_adler32`).
  */
 int aug_png_read_leading_rows(aug_png_reader *reader, uint8_t *pixels, size_t row_stride, uint32_t rows);
 
