@@ -289,8 +289,11 @@ struct BatchesCommand: ParsableCommand {
         // What a user may expect to be read and is not, said once, before any batch.
         for skipped in data.skipped { printError("warning: \(skipped.relativePath): \(skipped.reason)") }
         if data.unlabelledCount > 0 {
+            // A cache's loose files lay in the folder it was built from, not in the cache file.
+            var folder = dataset
+            if case .cache(let cache) = source { folder = "\(cache.metadata.source) (cached in \(dataset))" }
             printError("warning: \(data.unlabelledCount) PNG \(data.unlabelledCount == 1 ? "file lies" : "files lie") directly in "
-                + "\(dataset), outside any class folder, and \(data.unlabelledCount == 1 ? "is" : "are") left out")
+                + "\(folder), outside any class folder, and \(data.unlabelledCount == 1 ? "is" : "are") left out")
         }
         if !data.emptyClasses.isEmpty {
             printError("warning: class \(data.emptyClasses.count == 1 ? "folder" : "folders") with no PNG: "

@@ -161,6 +161,18 @@ struct CacheCommandTests {
         #expect(try CommandRunner.augment(["cache", flat.path, "--out", flatCache.path]).status == 0)
         let unlabelled = try CommandRunner.augment(["batches", flatCache.path, "--pipeline", Self.pipelineResize(scratch), "--batch-size", "2", "--out", "-"])
         #expect(unlabelled.status == 2 && unlabelled.standardError.contains("the cache holds no labels"), "\(unlabelled.standardError)")
+        // A folder per class with a loose PNG beside the class folders: the warning names the
+        // folder it lies in, not the cache file.
+        let classes = scratch.appendingPathComponent("classes")
+        try FileManager.default.createDirectory(at: classes.appendingPathComponent("cat"), withIntermediateDirectories: true)
+        try Data(try PNG.encode(Image(width: 3, height: 3, channels: 1))).write(to: classes.appendingPathComponent("cat/a.png"))
+        try Data(try PNG.encode(Image(width: 3, height: 3, channels: 1))).write(to: classes.appendingPathComponent("loose.png"))
+        let classesCache = scratch.appendingPathComponent("classes.augc")
+        #expect(try CommandRunner.augment(["cache", classes.path, "--out", classesCache.path]).status == 0)
+        let loose = try CommandRunner.augment(["batches", classesCache.path, "--pipeline", Self.pipelineResize(scratch), "--batch-size", "1", "--out", "-"])
+        let resolvedClasses = FileIO.realPath(classes.path) ?? classes.path
+        #expect(loose.status == 0 && loose.standardError.contains("warning: 1 PNG file lies directly in \(resolvedClasses) (cached in \(classesCache.path)), "
+            + "outside any class folder, and is left out\n"), "\(loose.standardError)")
         let notCache = scratch.appendingPathComponent("notes.txt")
         try Data(String(repeating: "hello, this is not a cache\n", count: 10).utf8).write(to: notCache)
         let run = try CommandRunner.augment(["run", notCache.path, "--out", scratch.appendingPathComponent("o").path])
