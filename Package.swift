@@ -1,5 +1,22 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.2
+// 6.2: the first whose packages may use `unsafeFlags` (the instruction-set modules below) and
+// still be depended on by version.
 import PackageDescription
+
+// The kernels that need instructions beyond x86-64's baseline (SSE2) are compiled in modules of
+// their own with those instructions enabled; Augment calls them only on CPUs that have them
+// (`InstructionSet`). Swift has no per-function target attribute, so a module is the unit.
+// On other architectures the modules are empty.
+#if arch(x86_64)
+// Optimized in debug builds too: unoptimized, a module would define its own weak copies of
+// generic library functions (`loadUnaligned`), which the linker may then pick for every module,
+// with instructions the CPU may lack. Optimized, each defines only its kernels.
+func instructionSetFlags(_ flags: String...) -> [SwiftSetting] {
+    [.unsafeFlags(flags.flatMap { ["-Xcc", $0] } + ["-O"])]
+}
+#else
+func instructionSetFlags(_ flags: String...) -> [SwiftSetting] { [] }
+#endif
 
 let package = Package(
     name: "swift-augment",
@@ -36,9 +53,13 @@ let package = Package(
         ),
         // glibc's mallopt, to keep image-sized buffers in the heap (AllocatorTuning).
         .systemLibrary(name: "CMalloc"),
+        // Made by scripts/generate_mirror_kernels.py.
+        .target(name: "AugmentSSSE3", swiftSettings: instructionSetFlags("-mssse3")),
+        .target(name: "AugmentAVX512VBMI", swiftSettings: instructionSetFlags("-mavx512vbmi")),
         .target(
             name: "Augment",
-            dependencies: ["CPNGShim", "COpenBLAS", "CMalloc", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CPNGShim", "COpenBLAS", "CMalloc", "AugmentSSSE3", "AugmentAVX512VBMI",
+                           .product(name: "Yams", package: "Yams")]
         ),
         .executableTarget(
             name: "AugmentCLI",

@@ -27,6 +27,10 @@ struct AugmentCommand: ParsableCommand {
         // fails with EFBIG instead and is reported like a full disk. Worker processes run this
         // too (and inherit the disposition through exec).
         signal(SIGXFSZ, SIG_IGN)
+        do { _ = try InstructionSet.environmentCap() } catch {
+            printError("error: \(error)")
+            Self.exit(withError: ExitCode.validationFailure)
+        }
         main(nil)
     }
 }

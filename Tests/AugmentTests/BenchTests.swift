@@ -257,6 +257,7 @@ struct BenchTests {
             }
         }
         #expect((document["machine"] as? [String: Any])?["cores"] as? Int == CoreCount.available)
+        #expect((document["machine"] as? [String: Any])?["instruction_set"] as? String == InstructionSet.available.description)
         #expect((document["versions"] as? [String: Any])?["openblas"] != nil)
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasPrefix(BenchKernels.ioFilePrefix) }.isEmpty,
                 "the io files are removed")

@@ -182,7 +182,7 @@ enum CSVRecords {
     }
 }
 
-extension String {
+extension StringProtocol {
     /// The text without leading and trailing spaces and tabs.
     func trimmingASCIISpaces() -> String {
         let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }

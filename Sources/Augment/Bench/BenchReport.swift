@@ -12,15 +12,12 @@ public struct BenchMachine: Sendable {
     public var cpuModel: String
     /// `uname`'s system, release and machine: "Linux 6.1.0-18-amd64 x86_64".
     public var system: String
+    /// The instruction set the kernels used (`InstructionSet.available`).
+    public var instructionSet: InstructionSet = .available
 
     /// This machine.
     public static var current: BenchMachine {
-        var model = "unknown"
-        if let bytes = try? FileIO.read("/proc/cpuinfo"),
-           let line = String(decoding: bytes, as: UTF8.self).split(separator: "\n").first(where: { $0.hasPrefix("model name") }),
-           let colon = line.firstIndex(of: ":") {
-            model = line[line.index(after: colon)...].trimmingCharacters(in: " \t")
-        }
+        let model = CPUInfo.read().flatMap { CPUInfo.firstValue(of: "model name", in: $0) } ?? "unknown"
         var names = utsname()
         uname(&names)
         func field<T>(_ value: T) -> String {
@@ -28,12 +25,6 @@ public struct BenchMachine: Sendable {
         }
         return BenchMachine(cores: CoreCount.available, cpuModel: model,
                             system: "\(field(names.sysname)) \(field(names.release)) \(field(names.machine))")
-    }
-}
-
-extension Substring {
-    fileprivate func trimmingCharacters(in characters: String) -> String {
-        String(drop { characters.contains($0) }.reversed().drop { characters.contains($0) }.reversed())
     }
 }
 
@@ -86,6 +77,7 @@ public enum BenchReport {
                 Member("cores", .number(machine.cores)),
                 Member("cpu", .string(machine.cpuModel)),
                 Member("system", .string(machine.system)),
+                Member("instruction_set", .string(machine.instructionSet.description)),
             ])),
             Member("versions", .object(versions.map { Member($0.name, .string($0.version)) })),
             Member("settings", .object([

@@ -26,6 +26,7 @@ extension Geometry {
                                  firstRow: originY, rowStep: stepYY, C.self)
         }
         let fillValues = (0..<channels).map { fill.value(channel: $0) }
+        let instructions = InstructionSet.available
         return Image.make(size, channels: channels) { output in
             image.pixels.withUnsafeBufferPointer { sourceBuffer in
                 let source = sourceBuffer.baseAddress!
@@ -50,7 +51,7 @@ extension Geometry {
                         to.update(from: from, count: inside.count * channels)
                     } else if step == -1 {
                         mirrorPixels(from - (inside.count - 1) * channels, count: inside.count, into: to,
-                                     image: sourceBuffer, C.self)
+                                     image: sourceBuffer, instructions: instructions, C.self)
                     } else {
                         // The last pixel of the image may not take a 4-byte store, nor the last
                         // source pixel a 4-byte load: those few go byte by byte.
@@ -83,6 +84,7 @@ extension Geometry {
     ) -> Image {
         let rowLength = size.width * C.count
         let sourceRowLength = image.width * C.count
+        let instructions = InstructionSet.available
         return Image.make(size, channels: C.count) { output in
             image.pixels.withUnsafeBufferPointer { sourceBuffer in
                 let source = sourceBuffer.baseAddress!
@@ -99,7 +101,7 @@ extension Geometry {
                     let from = source + (firstRow + rowStep * y) * sourceRowLength + leftColumn * C.count
                     let to = output + y * rowLength
                     if mirrored {
-                        mirrorPixels(from, count: size.width, into: to, image: sourceBuffer, C.self)
+                        mirrorPixels(from, count: size.width, into: to, image: sourceBuffer, instructions: instructions, C.self)
                     } else {
                         to.update(from: from, count: rowLength)
                     }

@@ -1,18 +1,26 @@
+#if arch(x86_64)
+import AugmentAVX512VBMI
+import AugmentSSSE3
+#endif
+
 extension Geometry {
     /// Writes `count` pixels to `output` in the reverse order of the `count` pixels that start at
     /// `source`: output pixel i is source pixel `count - 1 - i`. A mirrored row (`hflip`, half
     /// turns and what fuses with them).
     ///
     /// Sixteen bytes per step where the channel count allows a lane per pixel (one lane
-    /// shuffle); one byte reversal of 8 bytes per step for 1 channel; 16 pixels (48 bytes) per
-    /// step for 3 channels (`mirrorSixteenRGB`), whose reads reach 3 bytes either side of the
-    /// 16 pixels: only where those lie inside `image`. The rest pixel by pixel.
+    /// shuffle); one byte reversal of 8 bytes per step for 1 channel. For 3 channels, byte
+    /// shuffles where `instructions` has them: 64 pixels per step with AVX-512 VBMI, then 16 per
+    /// step with SSSE3 (`AugmentAVX512VBMI`, `AugmentSSSE3`: reads and writes within the pixels
+    /// mirrored); on the baseline, 16 pixels per step without them (`mirrorSixteenRGB`), whose
+    /// reads reach 3 bytes either side of the 16 pixels: only where those lie inside `image`.
+    /// The rest pixel by pixel. Every path writes the same bytes.
     ///
     /// - Complexity: O(`count`), with no allocation. `source` and `output` must not overlap.
     @inline(__always)
     static func mirrorPixels<C: ChannelCount>(
         _ source: UnsafePointer<UInt8>, count: Int, into output: UnsafeMutablePointer<UInt8>,
-        image: UnsafeBufferPointer<UInt8>, _: C.Type
+        image: UnsafeBufferPointer<UInt8>, instructions: InstructionSet, _: C.Type
     ) {
         let input = UnsafeRawPointer(source), target = UnsafeMutableRawPointer(output)
         var index = 0
@@ -31,6 +39,12 @@ extension Geometry {
                 target.storeBytes(of: mirrored, toByteOffset: index &* 2, as: SIMD8<UInt16>.self)
                 index &+= 8
             }
+        case 3 where instructions > .baseline:
+            #if arch(x86_64)
+            // Output pixels `index...` come from source pixels `..<count - index`.
+            if instructions >= .avx512vbmi { index = AugmentAVX512VBMI.mirrorRGBPixels(input, count: count, into: target) }
+            index &+= AugmentSSSE3.mirrorRGBPixels(input, count: count &- index, into: target + index &* 3)
+            #endif
         case 3:
             let masks = MirrorMasks.rgb
             // A block's reads reach 3 bytes before its first source pixel and after its last:

@@ -97,6 +97,7 @@ let standardPipeline = try Pipeline(parsing: """
     """, format: .json)
 
 print("Single-threaded, in-memory 256x256 RGB, images/s (median of \(repeats) runs of \(secondsPerRun) s; min..max)")
+print("Kernels for instruction set: \(InstructionSet.available) (\(InstructionSet.environmentVariable) caps it)")
 print("")
 print("| operation | images/s | min..max |")
 print("|---|---|---|")
