@@ -6,11 +6,13 @@ import PackageDescription
 // The kernels that need instructions beyond x86-64's baseline (SSE2) are compiled in modules of
 // their own with those instructions enabled; Augment calls them only on CPUs that have them
 // (`InstructionSet`). Swift has no per-function target attribute, so a module is the unit.
-// On other architectures the modules are empty.
+// On other architectures the modules are empty. `#if arch` is the building machine's: a
+// cross-compilation from x86-64 to another architecture would pass these x86 flags and fail.
 #if arch(x86_64)
 // Optimized in debug builds too: unoptimized, a module would define its own weak copies of
 // generic library functions (`loadUnaligned`), which the linker may then pick for every module,
-// with instructions the CPU may lack. Optimized, each defines only its kernels.
+// with instructions the CPU may lack. Optimized, each defines only its kernels (which
+// InstructionSetTests checks with nm).
 func instructionSetFlags(_ flags: String...) -> [SwiftSetting] {
     [.unsafeFlags(flags.flatMap { ["-Xcc", $0] } + ["-O"])]
 }

@@ -16,7 +16,9 @@ struct AugmentCommand: ParsableCommand {
             Reads PNG images through libpng, exactly as stored (no gamma or colour-profile \
             correction), and writes PNG.
             """,
-        version: AugmentVersion.description,
+        // The kernels' instruction set is not part of `AugmentVersion` (what a cache records):
+        // it changes speed, never bytes.
+        version: "\(AugmentVersion.description), kernels for \(InstructionSet.available)",
         subcommands: [RunCommand.self, BatchesCommand.self, CacheCommand.self, BenchCommand.self, StatsCommand.self, InfoCommand.self,
                       WorkerCommand.self, BenchWorkerCommand.self, SampleWorkerCommand.self]
     )

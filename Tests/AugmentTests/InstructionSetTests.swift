@@ -13,29 +13,29 @@ struct InstructionSetTests {
 
     /// Mirrors `count` random pixels of `channels` channels with `instructions`, from a source
     /// allocated to exactly those pixels (so that AddressSanitizer reports any read outside
-    /// them) into an output with 64 guard bytes after it, and checks every byte against the
-    /// definition (output pixel i is source pixel count - 1 - i) and the guard bytes untouched.
+    /// them) into an output with 64 guard bytes on either side, and checks every byte against
+    /// the definition (output pixel i is source pixel count - 1 - i) and the guard bytes untouched.
     static func checkMirror(count: Int, channels: Int, instructions: InstructionSet, seed: UInt64) -> Bool {
         var generator = SplitMix64(seed: seed)
         let length = count * channels, guardBytes = 64
         let source = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(length, 1))
-        let output = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: length + guardBytes)
-        defer { source.deallocate(); output.deallocate() }
+        let guarded = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: guardBytes + length + guardBytes)
+        defer { source.deallocate(); guarded.deallocate() }
         for index in 0..<length { source[index] = UInt8(truncatingIfNeeded: generator.next()) }
-        output.initialize(repeating: 0xA5)
-        let image = UnsafeBufferPointer(rebasing: source[0..<length])
+        guarded.initialize(repeating: 0xA5)
+        let (image, output) = (UnsafeBufferPointer(rebasing: source[0..<length]), guarded.baseAddress! + guardBytes)
         switch channels {
-        case 1: Geometry.mirrorPixels(source.baseAddress!, count: count, into: output.baseAddress!, image: image, instructions: instructions, OneChannel.self)
-        case 2: Geometry.mirrorPixels(source.baseAddress!, count: count, into: output.baseAddress!, image: image, instructions: instructions, TwoChannels.self)
-        case 3: Geometry.mirrorPixels(source.baseAddress!, count: count, into: output.baseAddress!, image: image, instructions: instructions, ThreeChannels.self)
-        default: Geometry.mirrorPixels(source.baseAddress!, count: count, into: output.baseAddress!, image: image, instructions: instructions, FourChannels.self)
+        case 1: Geometry.mirrorPixels(source.baseAddress!, count: count, into: output, image: image, instructions: instructions, OneChannel.self)
+        case 2: Geometry.mirrorPixels(source.baseAddress!, count: count, into: output, image: image, instructions: instructions, TwoChannels.self)
+        case 3: Geometry.mirrorPixels(source.baseAddress!, count: count, into: output, image: image, instructions: instructions, ThreeChannels.self)
+        default: Geometry.mirrorPixels(source.baseAddress!, count: count, into: output, image: image, instructions: instructions, FourChannels.self)
         }
         for pixel in 0..<count {
             for channel in 0..<channels where output[pixel * channels + channel] != source[(count - 1 - pixel) * channels + channel] {
                 return false
             }
         }
-        return output[length...].allSatisfy { $0 == 0xA5 }
+        return guarded[..<guardBytes].allSatisfy { $0 == 0xA5 } && guarded[(guardBytes + length)...].allSatisfy { $0 == 0xA5 }
     }
 
     static func checkEveryCount(_ instructions: InstructionSet) {
@@ -86,14 +86,20 @@ struct InstructionSetTests {
         #expect(CPUInfo.firstValue(of: "model name", in: cpuInfo) == "AMD EPYC 9R14")
     }
 
-    @Test("AUGMENT_SIMD names a level; another value is refused by the tool with exit status 64, before any work")
+    @Test("AUGMENT_SIMD caps the level the tool uses (augment --version says which); another value is refused with exit status 64, before any work")
     func environmentCap() throws {
         #expect(InstructionSet(name: "baseline") == .baseline)
         #expect(InstructionSet(name: "SSE2") == .baseline)
         #expect(InstructionSet(name: "ssse3") == .ssse3)
         #expect(InstructionSet(name: "avx512vbmi") == .avx512vbmi)
         #expect(InstructionSet(name: "avx2") == nil)
-        #expect(InstructionSet.available <= InstructionSet.detected)
+
+        for (cap, expected) in [("", InstructionSet.detected), ("baseline", .baseline), ("ssse3", min(.ssse3, InstructionSet.detected)),
+                                ("avx512vbmi", InstructionSet.detected)] {
+            let version = try CommandRunner.augment(["--version"], environment: ["AUGMENT_SIMD": cap])
+            #expect(version.status == 0)
+            #expect(version.standardOutput == "\(AugmentVersion.description), kernels for \(expected)\n", "AUGMENT_SIMD=\(cap)")
+        }
 
         let output = try TestData.makeTemporaryFolder("augment-simd")
         defer { try? FileManager.default.removeItem(at: output) }
@@ -104,12 +110,12 @@ struct InstructionSetTests {
         #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("out").path), "nothing written")
     }
 
-    @Test("augment run writes the same bytes under every level this CPU has (hflip and a crop: the mirror kernels)")
+    @Test("augment run writes the same bytes under every level this CPU has (hflip: the mirror kernels, on RGB rows of 80 to 160 pixels)")
     func sameBytesUnderEveryLevel() throws {
         let folder = try TestData.makeTemporaryFolder("augment-simd")
         defer { try? FileManager.default.removeItem(at: folder) }
         let pipeline = folder.appendingPathComponent("flip.json")
-        try Data(#"{"transforms": [{"op": "hflip"}, {"op": "center_crop", "width": 40, "height": 30}]}"#.utf8).write(to: pipeline)
+        try Data(#"{"transforms": [{"op": "hflip"}]}"#.utf8).write(to: pipeline)
         var outputs: [InstructionSet: [String: [UInt8]]] = [:]
         for level in InstructionSet.allCases where level <= InstructionSet.detected {
             let out = folder.appendingPathComponent("out-\(level)")
@@ -123,19 +129,49 @@ struct InstructionSetTests {
         let bundled = RunCommandTests.files(below: TestData.bundledImages).filter { $0.hasSuffix(".png") }
         #expect(baseline.keys.sorted() == bundled, "every bundled image written")
         for (level, files) in outputs { #expect(files == baseline, "\(level) writes what the baseline writes") }
-        // And the baseline's pixels are the mirror and the crop by their definition (every
-        // bundled image's sides differ from the crop's by an even count: no rounding).
+        // And the baseline's pixels are the mirror by its definition.
         for (name, bytes) in baseline {
             let original = try PNG.decode(TestData.bytes(of: TestData.bundledImages.appendingPathComponent(name)))
-            let (left, top, channels) = ((original.width - 40) / 2, (original.height - 30) / 2, original.channels)
+            let (width, channels) = (original.width, original.channels)
             var expected: [UInt8] = []
-            for y in 0..<30 {
-                for x in 0..<40 {
-                    let sourcePixel = (top + y) * original.width + original.width - 1 - (left + x)
+            for y in 0..<original.height {
+                for x in 0..<width {
+                    let sourcePixel = y * width + width - 1 - x
                     expected += original.pixels[sourcePixel * channels..<(sourcePixel + 1) * channels]
                 }
             }
             #expect(try PNG.decode(bytes).pixels == expected, "\(name)")
+        }
+    }
+
+    /// A function the instruction-set modules define for the linker, such as a weak copy of a
+    /// generic library function, could be picked for the whole program and run where the CPU
+    /// lacks the instructions it was compiled with. So the modules must define only their own.
+    static let isX86 = {
+        #if arch(x86_64)
+        true
+        #else
+        false
+        #endif
+    }()
+
+    @Test("the instruction-set modules define no global function but their own (no weak copies of library code)",
+          .enabled(if: isX86, "the modules are empty off x86-64"))
+    func modulesDefineOnlyTheirOwnFunctions() throws {
+        let buildFolder = TestData.augmentExecutable.deletingLastPathComponent()
+        for module in ["AugmentSSSE3", "AugmentAVX512VBMI"] {
+            let object = buildFolder.appendingPathComponent("\(module).build/MirrorRGB.swift.o")
+            try #require(FileManager.default.fileExists(atPath: object.path), "no \(object.path): built elsewhere?")
+            let symbols = try CommandRunner.run(URL(fileURLWithPath: "/usr/bin/env"), ["nm", "--defined-only", object.path])
+            try #require(symbols.status == 0, "nm: \(symbols.standardError)")
+            // Mangled Swift names start with $s, the length of the module's name, and the name.
+            let ownPrefix = "$s\(module.count)\(module)"
+            let globalFunctions = symbols.standardOutput.split(separator: "\n").compactMap { line -> Substring? in
+                let fields = line.split(separator: " ")
+                return fields.count == 3 && ["T", "W", "i"].contains(fields[1]) ? fields[2] : nil
+            }
+            #expect(!globalFunctions.isEmpty && globalFunctions.allSatisfy { $0.hasPrefix(ownPrefix) },
+                    "\(module) defines \(globalFunctions)")
         }
     }
 

@@ -15,10 +15,12 @@ import Darwin
 public enum InstructionSet: Int, Comparable, CaseIterable, Sendable, CustomStringConvertible {
     /// x86-64's SSE2, or any other architecture: the portable kernels.
     case baseline
-    /// SSSE3 (`pshufb`): every x86-64 CPU since about 2008 (Intel Core 2, AMD Bulldozer).
+    /// SSSE3 (`pshufb`): Intel since Core 2 (2006), AMD since Bobcat and Bulldozer (2011; not
+    /// the K10 Phenoms before them).
     case ssse3
-    /// AVX-512 F, BW and VBMI (`vpermt2b`): Intel Ice Lake and later server and client CPUs,
-    /// AMD Zen 4 and later.
+    /// AVX-512 F, BW and VBMI (`vpermt2b`): Intel from Ice Lake (servers from Ice Lake-SP; not
+    /// Skylake-SP or Cascade Lake, whose AVX-512 lacks VBMI, nor the Alder Lake to Arrow Lake
+    /// client CPUs, which have no AVX-512), AMD from Zen 4.
     case avx512vbmi
 
     /// The environment variable that caps the level used: `baseline`, `ssse3` or `avx512vbmi`.
